@@ -1,0 +1,1 @@
+//! The contract with the Dynatrace token API.

@@ -1,0 +1,11 @@
+//! The Dynatrace token domain, with no web dependencies so that all of it builds and is tested
+//! natively (`cargo test -p dt-core`), fuzzed, and benchmarked.
+//!
+//! - [`token`]: what a pasted string is (parse, classify, mask, scan), all local.
+//! - [`dynatrace`]: the contract with Dynatrace's token API (models, environment URLs, the scope
+//!   catalogue, error mapping).
+//! - [`time`]: relative times ("expires in 3 days") with `now` passed in.
+
+pub mod dynatrace;
+pub mod time;
+pub mod token;

@@ -1,0 +1,1 @@
+//! Relative times with an injected `now`.

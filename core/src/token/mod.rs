@@ -1,0 +1,1 @@
+//! Token strings: parse, classify, mask and scan.

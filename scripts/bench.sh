@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# `make bench`: figures, never pass/fail.
+#   1. bundle size: every file of dist/ raw, gzip and brotli, against a minimal Yew app built with
+#      the same toolchain and profile (bench/baseline)
+#   2. token scanning throughput against the regex crate on the same 64 MiB corpus
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh build
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+
+echo "== building the product and the baseline (release, wasm-opt)"
+trunk build --release --offline >/dev/null
+(cd bench/baseline && trunk build --release --offline >/dev/null)
+node scripts/sizes.mjs dist bench/baseline/dist
+
+echo
+echo "== token scanner vs regex (cargo bench -p dt-core --bench scan)"
+cargo bench -q -p dt-core --bench scan

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Installs whatever the build and the tests need and is missing; a second run installs nothing.
+# Usage: scripts/bootstrap.sh [build|test]   (test adds Chromium and its driver)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want=${1:-build}
+TRUNK_VERSION=0.21.14
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+
+say() { printf '\033[1mbootstrap:\033[0m %s\n' "$*"; }
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo "$@"
+  else return 1; fi
+}
+apt_updated=
+apt_install() {
+  if [ -z "$apt_updated" ]; then as_root apt-get update -qq || return 1; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+}
+
+command -v cargo >/dev/null || { say "cargo is missing: install Rust with rustup (https://rustup.rs) and run me again"; exit 1; }
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+  say "installing trunk $TRUNK_VERSION (about 8 minutes on 2 cores, once)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION to match Cargo.lock (about 4 minutes, once)"
+  # Not --locked: one of its locked dependencies is no longer on the registry.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if ! command -v npm >/dev/null; then
+  say "npm is missing; installing Node.js from Debian"
+  apt_install nodejs npm || { say "cannot install Node.js without root: install Node.js 20+ and run me again"; exit 1; }
+fi
+# node_modules is current when npm's own record of it is newer than the lockfile.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm tools from package-lock.json (wasm-opt, Playwright, axe-core)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ "$want" = test ]; then
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    say "installing Debian's chromium and chromium-driver for the browser tests"
+    apt_install chromium chromium-driver || {
+      say "Chromium is missing and I cannot install it without root."
+      say "Install the Debian packages 'chromium' and 'chromium-driver' (or set CHROMIUM and CHROMEDRIVER) and run me again."
+      exit 1
+    }
+  fi
+fi

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# `make test`: everything, in the order that fails fastest.
+#   1. native unit, property and integration tests of the whole workspace (cargo test)
+#   2. wasm-bindgen-test in headless Chromium, against live sandboxes (CORS on and off)
+#   3. the release bundle, then Playwright end-to-end tests against dist/ and the sandbox
+#   4. schemathesis against the sandbox with Dynatrace's own OpenAPI spec
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+scripts/bootstrap.sh test
+export PATH="$HOME/.cargo/bin:$root/node_modules/.bin:$PATH"
+export CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
+
+started=$(date +%s)
+step() { printf '\n\033[1m== %s\033[0m (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+# Starts a sandbox in the background and waits for its "listening" line.
+start_sandbox() {
+  local log=$1; shift
+  target/debug/dt-sandbox "$@" >"$log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do
+    grep -q "listening on" "$log" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "sandbox did not start: $*"; cat "$log"; exit 1
+}
+
+step "native tests (cargo test --workspace)"
+cargo test --workspace --exclude baseline-app
+
+step "sandbox binary"
+cargo build -p dt-sandbox
+
+mkdir -p target/test-logs
+step "browser tests (wasm-bindgen-test in headless Chromium)"
+start_sandbox target/test-logs/sandbox-cors.log --listen 127.0.0.1:18181 --cors --admin-token ADMINSANDBOXTOKENFORBROWSERTESTSAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+start_sandbox target/test-logs/sandbox-nocors.log --listen 127.0.0.1:18182 --no-cors
+DT_SANDBOX_URL=http://127.0.0.1:18181 DT_SANDBOX_NOCORS_URL=http://127.0.0.1:18182 \
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --target wasm32-unknown-unknown -p dt-token-checker
+cleanup; pids=()
+
+step "release build (trunk build --release --offline)"
+trunk build --release --offline
+
+step "end-to-end tests (Playwright in Debian's Chromium)"
+npx playwright test --config e2e/playwright.config.mjs
+
+if [ -x sandbox/schemathesis.sh ]; then
+  step "schemathesis against the sandbox"
+  sandbox/schemathesis.sh
+fi
+
+step "all tests passed"

@@ -1,0 +1,221 @@
+//! The checker's root component: owns the state (a reducer) and the one side effect, the
+//! look-up. Everything below it only draws props and emits callbacks.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use chrono::Utc;
+use web_sys::AbortController;
+use yew::prelude::*;
+
+use crate::client::{self, CheckRequest};
+use crate::components::{
+    results::Results, settings::Settings, theme::ThemeToggle, token_input::TokenInput,
+};
+use crate::page;
+use crate::state::{Action, State};
+
+/// Where the checker runs: the full page remembers settings and reads links; the widget
+/// touches nothing of its host page beyond its own element.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub enum Mode {
+    #[default]
+    Page,
+    Widget,
+}
+
+#[derive(Clone, Debug, PartialEq, Properties)]
+pub struct AppProps {
+    #[prop_or_default]
+    pub mode: Mode,
+    /// The environment URL to start with.
+    #[prop_or_default]
+    pub environment: String,
+    /// A token ID to open with (from a `#id=` link).
+    #[prop_or_default]
+    pub token: Option<String>,
+    #[prop_or(true)]
+    pub show_settings: bool,
+    /// `"light"` or `"dark"`; `None` follows the system.
+    #[prop_or_default]
+    pub theme: Option<String>,
+}
+
+impl Default for AppProps {
+    fn default() -> Self {
+        AppProps { mode: Mode::Page, environment: String::new(), token: None, show_settings: true, theme: None }
+    }
+}
+
+#[function_component]
+pub fn App(props: &AppProps) -> Html {
+    let state = {
+        let (environment, token) = (props.environment.clone(), props.token.clone());
+        use_reducer(move || {
+            let state = State::new(environment);
+            match token {
+                Some(t) => {
+                    let rc = Rc::new(state);
+                    let next = yew::Reducible::reduce(rc, Action::InputEdited(t));
+                    Rc::try_unwrap(next).unwrap_or_else(|rc| (*rc).clone())
+                }
+                None => state,
+            }
+        })
+    };
+    // The look-up in flight, so a newer check (or leaving) can cancel it.
+    let in_flight = use_mut_ref(|| None::<AbortController>);
+
+    let theme = use_state(|| {
+        props.theme.clone().or_else(|| (props.mode == Mode::Page).then(page::remembered_theme).flatten())
+    });
+
+    {
+        let in_flight = in_flight.clone();
+        use_effect_with((), move |_| move || abort(&in_flight));
+    }
+
+    let on_environment = {
+        let (state, mode) = (state.dispatcher(), props.mode);
+        Callback::from(move |url: String| {
+            if mode == Mode::Page {
+                page::remember_environment(&url);
+            }
+            state.dispatch(Action::EnvironmentEdited(url));
+        })
+    };
+    let on_access_token = {
+        let state = state.dispatcher();
+        Callback::from(move |token: String| state.dispatch(Action::AccessTokenEdited(token)))
+    };
+    let on_input = {
+        let (state, in_flight) = (state.dispatcher(), in_flight.clone());
+        Callback::from(move |text: String| {
+            abort(&in_flight);
+            state.dispatch(Action::InputEdited(text));
+        })
+    };
+    let on_clear = {
+        let (state, in_flight) = (state.dispatcher(), in_flight.clone());
+        Callback::from(move |_| {
+            abort(&in_flight);
+            state.dispatch(Action::Cleared);
+        })
+    };
+    let on_check = {
+        let (state, in_flight) = (state.clone(), in_flight.clone());
+        Callback::from(move |_| start_check(&state, &in_flight))
+    };
+    let on_theme = {
+        let (theme, mode) = (theme.clone(), props.mode);
+        Callback::from(move |next: Option<String>| {
+            if mode == Mode::Page {
+                page::remember_theme(next.as_deref());
+            }
+            theme.set(next);
+        })
+    };
+
+    let system_dark = prefers_dark();
+    let dark = match theme.as_deref() {
+        Some("dark") => true,
+        Some("light") => false,
+        _ => system_dark,
+    };
+    let root_class = classes!("dtc", (props.mode == Mode::Page).then_some("dtc-page"));
+    let now = Utc::now();
+
+    html! {
+        <div class={root_class} data-theme={if dark { "dark" } else { "light" }}>
+            <div class="dtc-shell">
+                <header class="dtc-header">
+                    <svg class="dtc-logo" viewBox="0 0 32 32" aria-hidden="true">
+                        <rect width="32" height="32" rx="7" fill="#1a56db"/>
+                        <path d="M9 16.5l4.5 4.5L23 11.5" fill="none" stroke="#fff" stroke-width="3.2" stroke-linecap="round" stroke-linejoin="round"/>
+                    </svg>
+                    <div class="dtc-grow">
+                        <h1>{ "Dynatrace token checker" }</h1>
+                        <p>{ "What a token is, whose it is, and what it can do. Parsed in your browser." }</p>
+                    </div>
+                    <ThemeToggle dark={dark} on_change={on_theme} />
+                </header>
+                <main>
+                    if props.show_settings {
+                        <Settings
+                            environment_input={state.environment_input.clone()}
+                            environment={state.environment.clone()}
+                            access_token={state.access_token.clone()}
+                            {on_environment}
+                            {on_access_token}
+                        />
+                    }
+                    <TokenInput
+                        value={state.input.clone()}
+                        parsed={state.parsed.clone()}
+                        environment={state.environment().cloned()}
+                        has_access_token={!state.access_token.trim().is_empty()}
+                        checking={state.pending.is_some()}
+                        blocker={state.blocker()}
+                        {on_input}
+                        {on_check}
+                        {on_clear}
+                    />
+                    <Results
+                        lookup={state.lookup.clone()}
+                        token={state.token().cloned()}
+                        environment={state.environment().cloned()}
+                        self_lookup={state.access_token.trim().is_empty()}
+                        {now}
+                    />
+                </main>
+                if props.mode == Mode::Page {
+                    <footer class="dtc-footer">
+                        { "Tokens are parsed on this page. A token is sent only to the environment shown above, only when you press Check, and is never stored. " }
+                        { "The environment URL and the theme are remembered in this browser." }
+                    </footer>
+                }
+            </div>
+        </div>
+    }
+}
+
+fn abort(in_flight: &Rc<RefCell<Option<AbortController>>>) {
+    if let Some(controller) = in_flight.borrow_mut().take() {
+        controller.abort();
+    }
+}
+
+/// Starts the look-up for the current input, cancelling any older one. The request reads the
+/// secret from state when it is built and holds it only until the call is sent.
+fn start_check(state: &UseReducerHandle<State>, in_flight: &Rc<RefCell<Option<AbortController>>>) {
+    if state.blocker().is_some() {
+        return;
+    }
+    let (Some(environment), Some(token)) = (state.environment().cloned(), state.token().cloned()) else {
+        return;
+    };
+    abort(in_flight);
+    let Ok(controller) = AbortController::new() else { return };
+    *in_flight.borrow_mut() = Some(controller.clone());
+
+    let id = state.next_request_id();
+    state.dispatch(Action::CheckStarted(id));
+    let access_token = state.access_token.clone();
+    let dispatcher = state.dispatcher();
+    wasm_bindgen_futures::spawn_local(async move {
+        let request = CheckRequest {
+            environment: &environment,
+            token: &token,
+            access_token: Some(access_token.as_str()),
+            timeout: client::DEFAULT_TIMEOUT,
+        };
+        let result = client::check(request, &controller).await;
+        dispatcher.dispatch(Action::CheckFinished(id, result));
+    });
+}
+
+fn prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}

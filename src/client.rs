@@ -1,0 +1,187 @@
+//! The app's one edge to the network: turns a planned look-up into an HTTP call with gloo-net and
+//! the answer into typed metadata or a typed error. Everything a response can mean is decided by
+//! the pure `dt_core::dynatrace::decode_response`; this module only adds what needs a browser:
+//! fetch, the timeout, cancellation, and telling a blocked call from an answered one.
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use chrono::Utc;
+use dt_core::dynatrace::{
+    decode_response, ActiveGateToken, ApiError, ApiToken, ApiTokenSecret, EnvironmentUrl,
+    TokenMetadata,
+};
+use dt_core::token::{Lookup, ParsedToken};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_timers::callback::Timeout;
+use serde::de::DeserializeOwned;
+use web_sys::AbortController;
+
+/// How long a call may take before the app gives up on it. A real environment answers token
+/// calls in well under a second; a proxy that swallows requests should not leave people waiting.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// What the token endpoints return, by endpoint.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Metadata {
+    Api(ApiToken),
+    ActiveGate(ActiveGateToken),
+    Legacy(TokenMetadata),
+}
+
+/// Why a check did not produce metadata.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum CheckError {
+    /// Dynatrace (or whatever answered in its place) said no, or the call never got an answer.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// Looking up by ID needs a second token that may read token metadata.
+    #[error("Looking up a token by its ID needs an access token with the {scope} scope")]
+    NeedsAccessToken { scope: &'static str },
+    /// The token kind has no endpoint to look it up (platform tokens, OAuth secrets, ...).
+    #[error("{reason}")]
+    NotPossible { reason: &'static str },
+}
+
+/// Everything one look-up needs. The secret lives only as long as this value.
+pub struct CheckRequest<'a> {
+    pub environment: &'a EnvironmentUrl,
+    pub token: &'a ParsedToken,
+    /// A separate token to authenticate with; without one, a full token authenticates itself.
+    pub access_token: Option<&'a str>,
+    pub timeout: Duration,
+}
+
+/// Runs the look-up that the parsed token calls for. `abort` cancels it: the caller aborts when
+/// a newer input makes this answer unwanted.
+pub async fn check(request: CheckRequest<'_>, abort: &AbortController) -> Result<Metadata, CheckError> {
+    let api = request.environment.api_base();
+    let token = request.token;
+    let access_token = request.access_token.map(str::trim).filter(|t| !t.is_empty());
+    let call = Call { environment: request.environment, timeout: request.timeout, abort };
+    match token.lookup() {
+        Lookup::ApiTokenBySecret => {
+            let Some(full) = token.full_token() else {
+                return Err(CheckError::NotPossible { reason: "This token has no secret part to look up." });
+            };
+            // A token may look itself up: with no separate access token, it is its own credential.
+            let auth = access_token.unwrap_or(full.expose());
+            let body = serde_json::to_string(&ApiTokenSecret { token: full.expose().to_owned() })
+                .unwrap_or_default();
+            let builder = Request::post(&format!("{api}/v2/apiTokens/lookup"))
+                .header("Content-Type", "application/json");
+            call.send::<ApiToken>(builder, auth, Some(body)).await.map(Metadata::Api)
+        }
+        Lookup::ApiTokenById => {
+            let auth = access_token.ok_or(CheckError::NeedsAccessToken { scope: "apiTokens.read" })?;
+            let url = format!("{api}/v2/apiTokens/{}", encode_path(token.id()));
+            call.send::<ApiToken>(Request::get(&url), auth, None).await.map(Metadata::Api)
+        }
+        Lookup::ActiveGateTokenById => {
+            let auth = access_token
+                .ok_or(CheckError::NeedsAccessToken { scope: "activeGateTokenManagement.read" })?;
+            let url = format!("{api}/v2/activeGateTokens/{}", encode_path(token.id()));
+            call.send::<ActiveGateToken>(Request::get(&url), auth, None)
+                .await
+                .map(Metadata::ActiveGate)
+        }
+        Lookup::V1TokenById => {
+            let auth = access_token.ok_or(CheckError::NeedsAccessToken { scope: "TenantTokenManagement" })?;
+            let url = format!("{api}/v1/tokens/{}", encode_path(token.id()));
+            call.send::<TokenMetadata>(Request::get(&url), auth, None).await.map(Metadata::Legacy)
+        }
+        Lookup::NotPossible { reason } => Err(CheckError::NotPossible { reason }),
+    }
+}
+
+/// Token IDs are `[A-Za-z0-9.-]`, but a pasted ID is user input: never let it change the path.
+fn encode_path(segment: &str) -> String {
+    js_sys::encode_uri_component(segment).into()
+}
+
+struct Call<'a> {
+    environment: &'a EnvironmentUrl,
+    timeout: Duration,
+    abort: &'a AbortController,
+}
+
+impl Call<'_> {
+    /// Sends with a credential and a timeout, and decodes whatever comes back.
+    async fn send<T: DeserializeOwned>(
+        &self,
+        builder: RequestBuilder,
+        credential: &str,
+        body: Option<String>,
+    ) -> Result<T, CheckError> {
+        let signal = self.abort.signal();
+        let builder = builder
+            .header("Authorization", &format!("Api-Token {credential}"))
+            .header("Accept", "application/json; charset=utf-8")
+            .abort_signal(Some(&signal));
+        let request = match body {
+            Some(body) => builder.body(body),
+            None => builder.build(),
+        }
+        .map_err(|e| ApiError::Network { detail: e.to_string(), cross_origin: false })?;
+
+        let timed_out = Rc::new(Cell::new(false));
+        let timer = {
+            let (timed_out, abort) = (timed_out.clone(), self.abort.clone());
+            let millis = u32::try_from(self.timeout.as_millis()).unwrap_or(u32::MAX);
+            Timeout::new(millis, move || {
+                timed_out.set(true);
+                abort.abort();
+            })
+        };
+        let outcome = read(request).await;
+        drop(timer);
+
+        match outcome {
+            Ok(answer) => Ok(decode_response::<T>(
+                answer.status,
+                answer.content_type.as_deref(),
+                answer.retry_after.as_deref(),
+                &answer.body,
+                Utc::now(),
+            )?),
+            Err(_) if timed_out.get() => Err(ApiError::Timeout { after: self.timeout }.into()),
+            Err(_) if signal.aborted() => Err(ApiError::Aborted.into()),
+            Err(detail) => Err(ApiError::Network {
+                detail,
+                cross_origin: environment_is_cross_origin(self.environment),
+            }
+            .into()),
+        }
+    }
+}
+
+struct Answer {
+    status: u16,
+    content_type: Option<String>,
+    retry_after: Option<String>,
+    body: String,
+}
+
+/// Status, headers that matter, and the body as text: every answer is read whole and decoded
+/// in one place, so an HTML error page is as much an answer as JSON is.
+async fn read(request: Request) -> Result<Answer, String> {
+    let response: Response = request.send().await.map_err(|e| e.to_string())?;
+    let headers = response.headers();
+    Ok(Answer {
+        status: response.status(),
+        content_type: headers.get("content-type"),
+        retry_after: headers.get("retry-after"),
+        body: response.text().await.map_err(|e| e.to_string())?,
+    })
+}
+
+/// Whether the environment is on another origin than this page: a failed fetch to another
+/// origin is most often the browser blocking it (CORS), to our own origin it is a dead server.
+pub fn environment_is_cross_origin(environment: &EnvironmentUrl) -> bool {
+    let Some(origin) = web_sys::window().and_then(|w| w.location().origin().ok()) else {
+        return true;
+    };
+    let base = environment.api_base();
+    !(base.starts_with('/') || base.starts_with(&format!("{origin}/")))
+}

@@ -1,0 +1,268 @@
+//! Metadata cards: a status line on top, the facts, the scopes, and copy buttons (ID and a JSON
+//! export; never the secret).
+
+use chrono::{DateTime, Utc};
+use dt_core::dynatrace::{ActiveGateToken, ApiToken, EnvironmentUrl, TokenMetadata};
+use dt_core::time::{expiry_status, Expiry};
+use yew::prelude::*;
+
+use super::copy::CopyButton;
+use super::scopes::ScopeChips;
+use super::time::RelTime;
+
+/// How the token stands, worst first.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Standing {
+    Disabled,
+    Expired,
+    ExpiringSoon,
+    Active,
+}
+
+fn standing(enabled: Option<bool>, expires: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Standing {
+    if enabled == Some(false) {
+        return Standing::Disabled;
+    }
+    match expiry_status(expires, now) {
+        Expiry::Expired { .. } => Standing::Expired,
+        Expiry::ExpiresSoon { .. } => Standing::ExpiringSoon,
+        _ => Standing::Active,
+    }
+}
+
+fn status_line(standing: Standing, detail: String) -> Html {
+    let (class, headline) = match standing {
+        Standing::Disabled => ("dtc-status dtc-status-bad", "Disabled"),
+        Standing::Expired => ("dtc-status dtc-status-bad", "Expired"),
+        Standing::ExpiringSoon => ("dtc-status dtc-status-warn", "Expiring soon"),
+        Standing::Active => ("dtc-status dtc-status-ok", "Active"),
+    };
+    html! {
+        <div class={class} data-testid="status-line" role="status">
+            { headline }
+            <span>{ detail }</span>
+        </div>
+    }
+}
+
+fn fact(label: &'static str, value: Html) -> Html {
+    html! { <div><dt>{ label }</dt><dd>{ value }</dd></div> }
+}
+
+fn text_or(value: Option<&str>, missing: &'static str) -> Html {
+    match value.filter(|v| !v.is_empty()) {
+        Some(v) => html! { v.to_owned() },
+        None => html! { <span class="dtc-sub">{ missing }</span> },
+    }
+}
+
+fn yes_no(value: Option<bool>) -> Html {
+    match value {
+        Some(true) => html! { "Yes" },
+        Some(false) => html! { "No" },
+        None => html! { <span class="dtc-sub">{ "not reported" }</span> },
+    }
+}
+
+fn when(at: Option<DateTime<Utc>>, now: DateTime<Utc>, missing: &'static str) -> Html {
+    match at {
+        Some(at) => html! { <RelTime {at} {now} /> },
+        None => html! { <span class="dtc-sub">{ missing }</span> },
+    }
+}
+
+fn expiry(at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Html {
+    match at {
+        None => html! { "Never expires" },
+        Some(at) if at <= now => html! { <RelTime {at} {now} prefix="Expired" /> },
+        Some(at) => html! { <RelTime {at} {now} prefix="Expires" /> },
+    }
+}
+
+fn export_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
+}
+
+#[derive(Clone, PartialEq, Properties)]
+pub struct ApiTokenCardProps {
+    pub token: ApiToken,
+    pub environment: Option<EnvironmentUrl>,
+    pub now: DateTime<Utc>,
+    /// The token looked itself up, which proves it authenticates right now.
+    pub authenticated_itself: bool,
+}
+
+#[function_component]
+pub fn ApiTokenCard(props: &ApiTokenCardProps) -> Html {
+    let t = &props.token;
+    let now = props.now;
+    let standing = standing(t.enabled, t.expiration_date, now);
+    let detail = match standing {
+        Standing::Disabled => "This token is switched off and cannot authenticate.".to_owned(),
+        Standing::Expired => "It no longer authenticates; Dynatrace deletes expired tokens after about 7 days.".to_owned(),
+        Standing::ExpiringSoon => format!(
+            "{}; whatever uses it stops working then.",
+            dt_core::time::describe_expiry(t.expiration_date, now)
+        ),
+        Standing::Active if props.authenticated_itself => {
+            "Enabled, and it just authenticated its own look-up: it works right now.".to_owned()
+        }
+        Standing::Active => format!("Enabled; {}.", dt_core::time::describe_expiry(t.expiration_date, now)),
+    };
+    let id = t.id.clone().unwrap_or_default();
+    let scopes = t.scopes.clone().unwrap_or_default();
+    let metadata = t.additional_metadata.clone().unwrap_or_default();
+
+    html! {
+        <>
+            { status_line(standing, detail) }
+            <article class="dtc-panel" data-testid="token-card" aria-labelledby="dtc-card-title">
+                <div class="dtc-card-head">
+                    <div class="dtc-grow">
+                        <h2 id="dtc-card-title" data-testid="token-name">{ t.name.clone().unwrap_or_else(|| "(unnamed token)".into()) }</h2>
+                        <code data-testid="token-id">{ id.clone() }</code>
+                    </div>
+                    <div class="dtc-actions">
+                        if !id.is_empty() { <CopyButton label="Copy ID" text={id.clone()} /> }
+                        <CopyButton label="Copy JSON" text={export_json(t)} />
+                        if let Some(page) = props.environment.as_ref().and_then(|e| e.access_tokens_page()) {
+                            <a class="dtc-btn dtc-btn-small" href={page} target="_blank" rel="noopener noreferrer">{ "Open in Dynatrace" }</a>
+                        }
+                    </div>
+                </div>
+                <dl class="dtc-facts">
+                    { fact("Owner", text_or(t.owner.as_deref(), "not reported")) }
+                    { fact("Enabled", yes_no(t.enabled)) }
+                    { fact("Personal access token", yes_no(t.personal_access_token)) }
+                    { fact("Expires", expiry(t.expiration_date, now)) }
+                    { fact("Created", when(t.creation_date, now, "not reported")) }
+                    { fact("Modified", when(t.modified_date, now, "not reported")) }
+                    { fact("Last used", match t.last_used_date {
+                        Some(at) => html! { <>
+                            <RelTime {at} {now} />
+                            if let Some(ip) = &t.last_used_ip_address { <div class="dtc-sub">{ format!("from {ip}") }</div> }
+                        </> },
+                        None => html! { "Never used" },
+                    }) }
+                    { for metadata.iter().map(|(key, value)| additional(key, value, props.environment.as_ref())) }
+                </dl>
+                <ScopeChips scopes={scopes} />
+            </article>
+        </>
+    }
+}
+
+/// `additionalMetadata` varies by token kind; a dashboard-sharing token names its dashboard.
+fn additional(key: &str, value: &serde_json::Value, environment: Option<&EnvironmentUrl>) -> Html {
+    let text = match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let label = match key {
+        "dashboardId" => "Shared dashboard",
+        _ => "Additional metadata",
+    };
+    let link = (key == "dashboardId")
+        .then(|| environment.and_then(|e| e.dashboard_url(&text)))
+        .flatten();
+    html! {
+        <div>
+            <dt>{ label }</dt>
+            <dd>
+                if let Some(href) = link {
+                    <a href={href} target="_blank" rel="noopener noreferrer">{ text.clone() }</a>
+                } else {
+                    { text.clone() }
+                }
+                if label == "Additional metadata" { <div class="dtc-sub">{ key.to_owned() }</div> }
+            </dd>
+        </div>
+    }
+}
+
+#[derive(Clone, PartialEq, Properties)]
+pub struct ActiveGateCardProps {
+    pub token: ActiveGateToken,
+    pub now: DateTime<Utc>,
+}
+
+#[function_component]
+pub fn ActiveGateCard(props: &ActiveGateCardProps) -> Html {
+    let t = &props.token;
+    let now = props.now;
+    let standing = standing(None, t.expiration_date, now);
+    let detail = match standing {
+        Standing::Expired => "An ActiveGate using it can no longer connect.".to_owned(),
+        _ => format!("{}.", dt_core::time::describe_expiry(t.expiration_date, now)),
+    };
+    let id = t.id.clone().unwrap_or_default();
+    html! {
+        <>
+            { status_line(standing, detail) }
+            <article class="dtc-panel" data-testid="token-card" aria-labelledby="dtc-card-title">
+                <div class="dtc-card-head">
+                    <div class="dtc-grow">
+                        <h2 id="dtc-card-title" data-testid="token-name">{ t.name.clone().unwrap_or_else(|| "(unnamed ActiveGate token)".into()) }</h2>
+                        <code data-testid="token-id">{ id.clone() }</code>
+                    </div>
+                    <div class="dtc-actions">
+                        if !id.is_empty() { <CopyButton label="Copy ID" text={id.clone()} /> }
+                        <CopyButton label="Copy JSON" text={export_json(t)} />
+                    </div>
+                </div>
+                <dl class="dtc-facts">
+                    { fact("Owner", text_or(t.owner.as_deref(), "not reported")) }
+                    { fact("Expires", expiry(t.expiration_date, now)) }
+                    { fact("Created", when(t.creation_date, now, "not reported")) }
+                    { fact("Last used", when(t.last_used_date, now, "Never used")) }
+                    // Dropped from the API in release 1.338: shown only when the environment still sends them.
+                    if let Some(seed) = t.seed_token {
+                        { fact("Token type", html! { if seed { "Seed token (for many ActiveGates)" } else { "Individual token (one ActiveGate)" } }) }
+                    }
+                    if let Some(kind) = &t.active_gate_type {
+                        { fact("ActiveGate type", html! { kind.to_string() }) }
+                    }
+                </dl>
+            </article>
+        </>
+    }
+}
+
+#[derive(Clone, PartialEq, Properties)]
+pub struct LegacyCardProps {
+    pub token: TokenMetadata,
+    pub now: DateTime<Utc>,
+}
+
+#[function_component]
+pub fn LegacyCard(props: &LegacyCardProps) -> Html {
+    let t = &props.token;
+    let now = props.now;
+    let standing = standing(t.revoked.map(|r| !r), t.expires, now);
+    let id = t.id.clone().unwrap_or_default();
+    html! {
+        <>
+            { status_line(standing, format!("{} (API v1 metadata).", dt_core::time::describe_expiry(t.expires, now))) }
+            <article class="dtc-panel" data-testid="token-card" aria-labelledby="dtc-card-title">
+                <div class="dtc-card-head">
+                    <div class="dtc-grow">
+                        <h2 id="dtc-card-title" data-testid="token-name">{ t.name.clone().unwrap_or_else(|| "(unnamed token)".into()) }</h2>
+                        <code data-testid="token-id">{ id.clone() }</code>
+                    </div>
+                    <div class="dtc-actions">
+                        if !id.is_empty() { <CopyButton label="Copy ID" text={id.clone()} /> }
+                        <CopyButton label="Copy JSON" text={export_json(t)} />
+                    </div>
+                </div>
+                <dl class="dtc-facts">
+                    { fact("Owner", text_or(t.user_id.as_deref(), "not reported")) }
+                    { fact("Revoked", yes_no(t.revoked)) }
+                    { fact("Expires", expiry(t.expires, now)) }
+                    { fact("Created", when(t.created, now, "not reported")) }
+                    { fact("Last used", when(t.last_use, now, "Never used")) }
+                </dl>
+                <ScopeChips scopes={t.scopes.clone().unwrap_or_default()} />
+            </article>
+        </>
+    }
+}

@@ -1,0 +1,105 @@
+//! The one field that takes whatever a person pastes, with its local parse right below it.
+
+use dt_core::dynatrace::EnvironmentUrl;
+use dt_core::token::{ParseError, ParsedToken};
+use yew::prelude::*;
+
+use super::anatomy::Anatomy;
+use super::input_value;
+use super::trust::TrustLine;
+
+#[derive(Clone, PartialEq, Properties)]
+pub struct TokenInputProps {
+    pub value: String,
+    pub parsed: Option<Result<ParsedToken, ParseError>>,
+    pub environment: Option<EnvironmentUrl>,
+    pub has_access_token: bool,
+    pub checking: bool,
+    /// Why "Check" can't run now.
+    pub blocker: Option<&'static str>,
+    pub on_input: Callback<String>,
+    pub on_check: Callback<()>,
+    pub on_clear: Callback<()>,
+}
+
+#[function_component]
+pub fn TokenInput(props: &TokenInputProps) -> Html {
+    // The field is masked like a password until the person asks to see it: the secret is on
+    // screen only by choice.
+    let revealed = use_state(|| false);
+    let oninput = props.on_input.reform(|e: InputEvent| input_value(&e));
+    let onkeydown = {
+        let on_check = props.on_check.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" {
+                e.prevent_default();
+                on_check.emit(());
+            }
+        })
+    };
+    let onclick = props.on_check.reform(|_: MouseEvent| ());
+    let on_clear = props.on_clear.reform(|_: MouseEvent| ());
+    let toggle = {
+        let revealed = revealed.clone();
+        Callback::from(move |_: MouseEvent| revealed.set(!*revealed))
+    };
+    let invalid = matches!(props.parsed, Some(Err(_)));
+    let disabled = props.blocker.is_some() || props.checking;
+
+    html! {
+        <section class="dtc-panel" aria-labelledby="dtc-input-title">
+            <h2 id="dtc-input-title" class="dtc-visually-hidden">{ "Token" }</h2>
+            <div class="dtc-field">
+                <label for="dtc-token">{ "Token to check" }</label>
+                <div class="dtc-row">
+                    <input
+                        id="dtc-token"
+                        class="dtc-input"
+                        type={if *revealed { "text" } else { "password" }}
+                        autocomplete="off"
+                        autocapitalize="off"
+                        spellcheck="false"
+                        placeholder="dt0c01.… token or token ID, a header or a DT_API_TOKEN=… line"
+                        value={props.value.clone()}
+                        aria-invalid={invalid.to_string()}
+                        aria-describedby="dtc-anatomy dtc-trust"
+                        {oninput}
+                        {onkeydown}
+                    />
+                    <button type="button" class="dtc-btn" aria-pressed={revealed.to_string()} onclick={toggle}>
+                        { "Show" }
+                    </button>
+                    <button
+                        type="button"
+                        class="dtc-btn dtc-btn-primary"
+                        aria-disabled={disabled.to_string()}
+                        aria-describedby="dtc-check-blocker"
+                        {onclick}
+                    >
+                        { if props.checking { "Checking…" } else { "Check" } }
+                    </button>
+                    if !props.value.is_empty() {
+                        <button type="button" class="dtc-btn" onclick={on_clear}>{ "Clear" }</button>
+                    }
+                </div>
+                <p class="dtc-hint" id="dtc-check-blocker">
+                    { props.blocker.filter(|_| !props.value.is_empty()).unwrap_or("Parsed on this page as you type; nothing leaves it until you press Check.") }
+                </p>
+            </div>
+            <div id="dtc-anatomy" aria-live="polite">
+                if let Some(parsed) = &props.parsed {
+                    <Anatomy parsed={parsed.clone()} />
+                }
+            </div>
+            <div id="dtc-trust">
+                if let Some(Ok(token)) = &props.parsed {
+                    <TrustLine
+                        token={token.clone()}
+                        environment={props.environment.clone()}
+                        has_access_token={props.has_access_token}
+                    />
+                }
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,95 @@
+//! Dynatrace token checker: a Yew app that parses a pasted token locally, looks it up in the
+//! Dynatrace environment the person chose, and shows what it is and what it can do.
+//!
+//! Three ways in, one app:
+//! - the page: `index.html` holds `<div id="dt-token-checker" data-mode="page">`, and [`start`]
+//!   mounts the full checker there;
+//! - the widget: a host page loads the bundle and calls [`mount`] on an element of its own;
+//! - the JavaScript API: [`js_api`] exports `parseToken` and `scanText` for host pages.
+//!
+//! Layers (see DESIGN.md): `dt_core` owns meaning (tokens, the Dynatrace contract), [`client`]
+//! owns I/O, [`state`] owns change, [`components`] only draw and emit callbacks.
+
+pub mod app;
+pub mod client;
+pub mod components;
+pub mod js_api;
+pub mod page;
+pub mod state;
+
+use wasm_bindgen::prelude::*;
+
+pub use app::{App, AppProps, Mode};
+
+/// Runs when the bundle loads. Mounts the full page if the document asks for it, and does
+/// nothing otherwise, so that a host page that only wants the widget or the JS API is left alone.
+#[wasm_bindgen(start)]
+pub fn start() {
+    page::install_panic_hook();
+    let Some(element) = gloo_utils_document()
+        .and_then(|d| d.query_selector("#dt-token-checker[data-mode=page]").ok().flatten())
+    else {
+        return;
+    };
+    let environment = page::initial_environment(&element);
+    let token = page::initial_token_id();
+    yew::Renderer::<App>::with_root_and_props(
+        element,
+        AppProps { mode: Mode::Page, environment, token, ..AppProps::default() },
+    )
+    .render();
+}
+
+/// Options a host page passes to [`mount`], as a plain JS object. All optional.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct MountOptions {
+    /// The environment URL to check against (e.g. `https://abc12345.live.dynatrace.com`, or
+    /// `""` for the host page's own origin behind a reverse proxy).
+    pub environment: Option<String>,
+    /// Hide the settings panel: the host decides where calls go.
+    pub hide_settings: bool,
+    /// `"light"`, `"dark"` or absent to follow the system.
+    pub theme: Option<String>,
+}
+
+/// Mounts the checker as a widget inside `element`. Returns a handle whose `unmount()` removes it.
+#[wasm_bindgen]
+pub fn mount(element: web_sys::Element, options: JsValue) -> Result<WidgetHandle, JsError> {
+    page::install_panic_hook();
+    let options: MountOptions = if options.is_undefined() || options.is_null() {
+        MountOptions::default()
+    } else {
+        serde_wasm_bindgen::from_value(options)
+            .map_err(|e| JsError::new(&format!("mount(element, options): bad options: {e}")))?
+    };
+    let props = AppProps {
+        mode: Mode::Widget,
+        environment: options.environment.unwrap_or_default(),
+        show_settings: !options.hide_settings,
+        theme: options.theme,
+        token: None,
+    };
+    let handle = yew::Renderer::<App>::with_root_and_props(element, props).render();
+    Ok(WidgetHandle { handle: Some(handle) })
+}
+
+/// A mounted widget.
+#[wasm_bindgen]
+pub struct WidgetHandle {
+    handle: Option<yew::AppHandle<App>>,
+}
+
+#[wasm_bindgen]
+impl WidgetHandle {
+    /// Removes the widget and everything it holds (including any token in memory).
+    pub fn unmount(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            handle.destroy();
+        }
+    }
+}
+
+fn gloo_utils_document() -> Option<web_sys::Document> {
+    web_sys::window().and_then(|w| w.document())
+}

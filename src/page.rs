@@ -1,0 +1,106 @@
+//! What only the full page does: remember the environment URL, read `#env=...&id=...` links,
+//! and keep a panic from leaving a dead page.
+
+use wasm_bindgen::JsCast;
+use web_sys::Element;
+
+const ENVIRONMENT_KEY: &str = "dt-token-checker.environment";
+const THEME_KEY: &str = "dt-token-checker.theme";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The environment URL is not secret, so the page remembers it. Nothing else is stored.
+pub fn remember_environment(url: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(ENVIRONMENT_KEY, url);
+    }
+}
+
+pub fn remember_theme(theme: Option<&str>) {
+    if let Some(s) = storage() {
+        let _ = match theme {
+            Some(t) => s.set_item(THEME_KEY, t),
+            None => s.remove_item(THEME_KEY),
+        };
+    }
+}
+
+pub fn remembered_theme() -> Option<String> {
+    storage()?.get_item(THEME_KEY).ok().flatten()
+}
+
+/// A link's `#env=` wins, then what the person used last time, then the page's default
+/// (`data-environment` on the mount element; empty means this page's own server).
+pub fn initial_environment(element: &Element) -> String {
+    if let Some(env) = hash_param("env") {
+        return env;
+    }
+    if let Some(env) = storage().and_then(|s| s.get_item(ENVIRONMENT_KEY).ok().flatten()) {
+        return env;
+    }
+    element.get_attribute("data-environment").unwrap_or_default()
+}
+
+/// `#id=` opens a token ID directly. A link must never carry a secret: if one does, the secret
+/// is dropped, and the address bar is cleaned so it does not linger in history.
+pub fn initial_token_id() -> Option<String> {
+    let raw = hash_param("id")?;
+    match dt_core::token::parse(&raw) {
+        Ok(token) if token.secret().is_some() => {
+            clear_hash();
+            Some(token.id().to_owned())
+        }
+        _ => Some(raw),
+    }
+}
+
+/// Writes `#env=...&id=...` for the current check: it is safe to share, it has no secret.
+pub fn link_for(environment: &str, token_id: &str) -> String {
+    let enc = |s: &str| String::from(js_sys::encode_uri_component(s));
+    let base = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .map(|h| h.split('#').next().unwrap_or_default().to_owned())
+        .unwrap_or_default();
+    format!("{base}#env={}&id={}", enc(environment), enc(token_id))
+}
+
+fn hash_param(name: &str) -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    hash.trim_start_matches('#').split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=')?;
+        (key == name).then(|| js_sys::decode_uri_component(value).ok().map(String::from)).flatten()
+    })
+}
+
+fn clear_hash() {
+    let Some(window) = web_sys::window() else { return };
+    if let (Ok(history), Ok(path)) = (window.history(), window.location().pathname()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+    }
+}
+
+/// A panic must not leave a blank page: replace every mounted checker with a short message and
+/// a way to start again. The message never includes the panic text (it could echo input).
+pub fn install_panic_hook() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        std::panic::set_hook(Box::new(|_| {
+            web_sys::console::error_1(&"dt-token-checker: internal error; the checker restarted".into());
+            let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+            let Ok(roots) = document.query_selector_all(".dtc") else { return };
+            for i in 0..roots.length() {
+                if let Some(root) = roots.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                    root.set_inner_html(
+                        "<div class=\"dtc-shell\"><div class=\"dtc-panel dtc-error\" role=\"alert\">\
+                         <h2>Something went wrong inside the checker</h2>\
+                         <p>Nothing was sent or stored because of this. Reload the page to start again.</p>\
+                         <p><button class=\"dtc-btn dtc-btn-primary\" onclick=\"location.reload()\">Reload</button></p>\
+                         </div></div>",
+                    );
+                }
+            }
+        }));
+    });
+}

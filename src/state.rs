@@ -1,0 +1,145 @@
+//! What the checker shows, and every way it can change. The view dispatches [`Action`]s; only
+//! [`State::reduce`] changes state. Side effects (the network call) live in the component that
+//! dispatches, and report back with an action tagged by the request it answers, so a late
+//! answer for an older input is dropped here, in one place.
+
+use std::rc::Rc;
+
+use dt_core::dynatrace::{EnvironmentUrl, EnvironmentUrlError};
+use dt_core::token::{parse, ParseError, ParsedToken};
+use yew::Reducible;
+
+use crate::client::{CheckError, Metadata};
+
+/// A value that comes from the network.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub enum Remote<T, E> {
+    #[default]
+    Idle,
+    Loading,
+    Loaded(T),
+    Failed(E),
+}
+
+/// Identifies one look-up, so that its answer can be matched to the question.
+pub type RequestId = u64;
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct State {
+    /// The environment URL exactly as typed, and what it means.
+    pub environment_input: String,
+    pub environment: Option<Result<EnvironmentUrl, EnvironmentUrlError>>,
+    /// A second token used to authenticate calls. Memory only: never stored, never in the URL.
+    pub access_token: String,
+    /// What is in the "Token to check" field, and its local parse.
+    pub input: String,
+    pub parsed: Option<Result<ParsedToken, ParseError>>,
+    /// The look-up for the current input; `pending` is the request whose answer is awaited.
+    pub lookup: Remote<Metadata, CheckError>,
+    pub pending: Option<RequestId>,
+    next_request: RequestId,
+}
+
+#[derive(Clone, Debug)]
+pub enum Action {
+    EnvironmentEdited(String),
+    AccessTokenEdited(String),
+    InputEdited(String),
+    /// The person asked to check; the component sends request `id` right after.
+    CheckStarted(RequestId),
+    CheckFinished(RequestId, Result<Metadata, CheckError>),
+    /// Forget the input and its result (e.g. the "Clear" button).
+    Cleared,
+}
+
+impl State {
+    pub fn new(environment_input: String) -> Self {
+        let mut state = State::default();
+        state.set_environment(environment_input);
+        state
+    }
+
+    /// The id the next look-up will carry; pair with `Action::CheckStarted`.
+    pub fn next_request_id(&self) -> RequestId {
+        self.next_request + 1
+    }
+
+    pub fn environment(&self) -> Option<&EnvironmentUrl> {
+        self.environment.as_ref().and_then(|e| e.as_ref().ok())
+    }
+
+    pub fn token(&self) -> Option<&ParsedToken> {
+        self.parsed.as_ref().and_then(|p| p.as_ref().ok())
+    }
+
+    /// Why "Check" can't run now, or `None` when it can.
+    pub fn blocker(&self) -> Option<&'static str> {
+        if self.token().is_none() {
+            return Some("Paste a token or a token ID first.");
+        }
+        match &self.environment {
+            None => Some("Enter your Dynatrace environment URL first."),
+            Some(Err(_)) => Some("Fix the environment URL first."),
+            Some(Ok(_)) => None,
+        }
+    }
+
+    fn set_environment(&mut self, input: String) {
+        // An empty URL is valid: it means this page's own server (the demo, or a reverse proxy).
+        self.environment = Some(EnvironmentUrl::parse(&input));
+        self.environment_input = input;
+    }
+
+    fn forget_lookup(&mut self) {
+        self.lookup = Remote::Idle;
+        self.pending = None;
+    }
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::EnvironmentEdited(input) => {
+                if input != next.environment_input {
+                    next.set_environment(input);
+                    next.forget_lookup();
+                }
+            }
+            Action::AccessTokenEdited(token) => next.access_token = token,
+            Action::InputEdited(input) => {
+                if input == next.input {
+                    return self;
+                }
+                let parsed = if input.trim().is_empty() { None } else { Some(parse(&input)) };
+                // A new question: whatever was shown or awaited belongs to the old one.
+                next.forget_lookup();
+                next.parsed = parsed;
+                next.input = input;
+            }
+            Action::CheckStarted(id) => {
+                next.next_request = next.next_request.max(id);
+                next.pending = Some(id);
+                next.lookup = Remote::Loading;
+            }
+            Action::CheckFinished(id, result) => {
+                if next.pending != Some(id) {
+                    return self; // an answer nobody waits for any more
+                }
+                next.pending = None;
+                next.lookup = match result {
+                    Ok(metadata) => Remote::Loaded(metadata),
+                    Err(error) => Remote::Failed(error),
+                };
+            }
+            Action::Cleared => {
+                next.input.clear();
+                next.parsed = None;
+                next.forget_lookup();
+            }
+        }
+        Rc::new(next)
+    }
+}
