@@ -39,7 +39,7 @@ cargo build -p dt-sandbox
 
 mkdir -p target/test-logs
 step "browser tests (wasm-bindgen-test in headless Chromium)"
-start_sandbox target/test-logs/sandbox-cors.log --listen 127.0.0.1:18181 --cors --admin-token ADMINSANDBOXTOKENFORBROWSERTESTSAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+start_sandbox target/test-logs/sandbox-cors.log --listen 127.0.0.1:18181 --cors --admin-token ADMINBROWSERTESTSECRET222222222222222222222222222222222222222222
 start_sandbox target/test-logs/sandbox-nocors.log --listen 127.0.0.1:18182 --no-cors
 DT_SANDBOX_URL=http://127.0.0.1:18181 DT_SANDBOX_NOCORS_URL=http://127.0.0.1:18182 \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

@@ -143,3 +143,86 @@ impl Reducible for State {
         Rc::new(next)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dt_core::dynatrace::{ApiError, ApiToken};
+
+    const EXAMPLE: &str =
+        "dt0c01.ST2EY72KQINMH574WMNVI7YN.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM";
+
+    fn run(state: State, actions: impl IntoIterator<Item = Action>) -> State {
+        let mut state = Rc::new(state);
+        for action in actions {
+            state = state.reduce(action);
+        }
+        Rc::try_unwrap(state).unwrap_or_else(|rc| (*rc).clone())
+    }
+
+    fn named(name: &str) -> Metadata {
+        Metadata::Api(ApiToken { name: Some(name.into()), ..ApiToken::default() })
+    }
+
+    #[test]
+    fn typing_parses_locally_and_check_becomes_possible() {
+        let state = run(State::new("https://abc12345.live.dynatrace.com".into()), [Action::InputEdited(EXAMPLE.into())]);
+        assert_eq!(state.token().map(|t| t.id()), Some("dt0c01.ST2EY72KQINMH574WMNVI7YN"));
+        assert_eq!(state.blocker(), None);
+    }
+
+    #[test]
+    fn check_needs_a_token_and_a_valid_environment() {
+        let empty = State::new(String::new());
+        assert_eq!(empty.blocker(), Some("Paste a token or a token ID first."));
+        let bad_env = run(State::new("ftp://nope".into()), [Action::InputEdited(EXAMPLE.into())]);
+        assert_eq!(bad_env.blocker(), Some("Fix the environment URL first."));
+    }
+
+    #[test]
+    fn an_answer_is_shown_for_the_request_it_answers() {
+        let state = State::new(String::new());
+        let id = state.next_request_id();
+        let state = run(state, [Action::InputEdited(EXAMPLE.into()), Action::CheckStarted(id), Action::CheckFinished(id, Ok(named("myToken")))]);
+        assert_eq!(state.lookup, Remote::Loaded(named("myToken")));
+        assert_eq!(state.pending, None);
+    }
+
+    #[test]
+    fn a_late_answer_for_an_older_request_is_dropped() {
+        let state = run(State::new(String::new()), [Action::InputEdited(EXAMPLE.into()), Action::CheckStarted(1), Action::CheckStarted(2)]);
+        let state = run(state, [Action::CheckFinished(1, Ok(named("old")))]);
+        assert_eq!(state.lookup, Remote::Loading, "the answer to request 1 must not show");
+        let state = run(state, [Action::CheckFinished(2, Ok(named("new")))]);
+        assert_eq!(state.lookup, Remote::Loaded(named("new")));
+    }
+
+    #[test]
+    fn a_new_input_forgets_the_old_answer_and_ignores_its_late_reply() {
+        let state = run(State::new(String::new()), [Action::InputEdited(EXAMPLE.into()), Action::CheckStarted(1)]);
+        let state = run(state, [Action::InputEdited("dt0g02.4KWZO5EF".into()), Action::CheckFinished(1, Ok(named("old")))]);
+        assert_eq!(state.lookup, Remote::Idle);
+        assert_eq!(state.token().map(|t| t.id()), Some("dt0g02.4KWZO5EF"));
+    }
+
+    #[test]
+    fn request_ids_keep_growing() {
+        let state = run(State::new(String::new()), [Action::CheckStarted(1), Action::CheckFinished(1, Err(CheckError::Api(ApiError::NotFound)))]);
+        assert_eq!(state.next_request_id(), 2);
+        assert!(matches!(state.lookup, Remote::Failed(CheckError::Api(ApiError::NotFound))));
+    }
+
+    #[test]
+    fn clearing_forgets_the_token() {
+        let state = run(State::new(String::new()), [Action::InputEdited(EXAMPLE.into()), Action::Cleared]);
+        assert!(state.input.is_empty());
+        assert!(state.parsed.is_none());
+    }
+
+    #[test]
+    fn changing_the_environment_drops_the_result() {
+        let state = run(State::new(String::new()), [Action::InputEdited(EXAMPLE.into()), Action::CheckStarted(1), Action::CheckFinished(1, Ok(named("x")))]);
+        let state = run(state, [Action::EnvironmentEdited("https://abc12345.live.dynatrace.com".into())]);
+        assert_eq!(state.lookup, Remote::Idle);
+    }
+}

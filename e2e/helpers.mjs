@@ -1,0 +1,47 @@
+import { expect } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+
+/** Opens the page and collects console errors and uncaught exceptions. */
+export async function open(page, path = "/") {
+  const problems = [];
+  page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+  page.on("pageerror", (e) => problems.push(String(e)));
+  await page.goto(path);
+  await expect(page.getByLabel("Token to check")).toBeVisible();
+  return problems;
+}
+
+export async function setEnvironment(page, url) {
+  const field = page.getByLabel("Environment URL");
+  await field.fill(url);
+}
+
+export async function paste(page, text) {
+  await page.getByLabel("Token to check").fill(text);
+}
+
+export function checkButton(page) {
+  return page.getByRole("button", { name: "Check", exact: true });
+}
+
+/** Everything a secret could leak into, other than the input the person typed it in. */
+export async function leakSurfaces(page) {
+  return page.evaluate(() => {
+    const dump = (s) => JSON.stringify(Object.entries(s));
+    const clone = document.documentElement.cloneNode(true);
+    return {
+      html: clone.outerHTML,
+      text: document.body.innerText,
+      url: location.href,
+      local: dump(localStorage),
+      session: dump(sessionStorage),
+      cookies: document.cookie,
+    };
+  });
+}
+
+export async function expectNoAxeViolations(page, state) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(summary, `axe violations in state "${state}"`).toEqual([]);
+}

@@ -1,0 +1,220 @@
+//! The client against live sandboxes, in headless Chromium (`make test` starts them and passes
+//! their URLs at compile time): every call and every error class, CORS on and off.
+#![cfg(target_arch = "wasm32")]
+
+use std::time::Duration;
+
+use dt_core::dynatrace::{ApiError, EnvironmentUrl};
+use dt_core::token::parse;
+use dt_token_checker::client::{check, CheckError, CheckRequest, Metadata};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::AbortController;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const EXAMPLE: &str =
+    "dt0c01.ST2EY72KQINMH574WMNVI7YN.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM";
+/// The sandbox's admin token: `make test` starts it with this secret.
+const ADMIN_SECRET: &str = "ADMINBROWSERTESTSECRET222222222222222222222222222222222222222222";
+
+fn cors() -> &'static str {
+    option_env!("DT_SANDBOX_URL").unwrap_or("http://127.0.0.1:18181")
+}
+fn no_cors() -> &'static str {
+    option_env!("DT_SANDBOX_NOCORS_URL").unwrap_or("http://127.0.0.1:18182")
+}
+
+async fn run(env: &str, token: &str, access_token: Option<&str>, timeout: Duration) -> Result<Metadata, CheckError> {
+    let environment = EnvironmentUrl::parse(env).expect("environment URL");
+    let token = parse(token).expect("token");
+    let abort = AbortController::new().expect("AbortController");
+    check(CheckRequest { environment: &environment, token: &token, access_token, timeout }, &abort).await
+}
+
+async fn lookup(env: &str, token: &str, access_token: Option<&str>) -> Result<Metadata, CheckError> {
+    run(env, token, access_token, Duration::from_secs(5)).await
+}
+
+/// The admin token's full form, found through the sandbox's control API.
+async fn admin_token() -> String {
+    let text = fetch_text("GET", &format!("{}/_sandbox/tokens", cors()), None).await;
+    let tokens: serde_json::Value = serde_json::from_str(&text).expect("token list");
+    tokens
+        .as_array()
+        .and_then(|list| list.iter().find_map(|t| t["token"].as_str().filter(|s| s.ends_with(ADMIN_SECRET))))
+        .expect("admin token in /_sandbox/tokens")
+        .to_owned()
+}
+
+async fn fetch_text(method: &str, url: &str, body: Option<&str>) -> String {
+    let mut request = gloo_net::http::RequestBuilder::new(url).method(method.parse().expect("method"));
+    if body.is_some() {
+        request = request.header("Content-Type", "application/json");
+    }
+    let response = match body {
+        Some(b) => request.body(b.to_owned()).expect("request").send().await,
+        None => request.send().await,
+    }
+    .expect("control API reachable");
+    response.text().await.unwrap_or_default()
+}
+
+async fn fault(kind: &str) {
+    let body = format!(r#"{{"kind":"{kind}","times":1,"retryAfterSeconds":7}}"#);
+    fetch_text("PUT", &format!("{}/_sandbox/fault", cors()), Some(&body)).await;
+}
+
+async fn clear_faults() {
+    fetch_text("DELETE", &format!("{}/_sandbox/fault", cors()), None).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_token_looks_itself_up() {
+    let Ok(Metadata::Api(token)) = lookup(cors(), EXAMPLE, None).await else { panic!("lookup failed") };
+    assert_eq!(token.name.as_deref(), Some("myToken"));
+    assert_eq!(token.owner.as_deref(), Some("john.smith"));
+    assert_eq!(token.scopes.as_deref(), Some(&["metrics.read".to_owned()][..]));
+}
+
+#[wasm_bindgen_test]
+async fn an_api_token_id_is_looked_up_with_an_access_token() {
+    let admin = admin_token().await;
+    let result = lookup(cors(), "dt0c01.ST2EY72KQINMH574WMNVI7YN", Some(&admin)).await;
+    let Ok(Metadata::Api(token)) = result else { panic!("get by id failed: {result:?}") };
+    assert_eq!(token.id.as_deref(), Some("dt0c01.ST2EY72KQINMH574WMNVI7YN"));
+}
+
+#[wasm_bindgen_test]
+async fn an_activegate_token_id_is_looked_up() {
+    let admin = admin_token().await;
+    let result = lookup(cors(), "dt0g02.4KWZO5EF", Some(&admin)).await;
+    let Ok(Metadata::ActiveGate(token)) = result else { panic!("activegate failed: {result:?}") };
+    assert_eq!(token.id.as_deref(), Some("dt0g02.4KWZO5EF"));
+}
+
+#[wasm_bindgen_test]
+async fn an_id_without_an_access_token_is_not_sent() {
+    let result = lookup(cors(), "dt0c01.ST2EY72KQINMH574WMNVI7YN", None).await;
+    assert_eq!(result, Err(CheckError::NeedsAccessToken { scope: "apiTokens.read" }));
+}
+
+#[wasm_bindgen_test]
+async fn a_platform_token_is_not_sent() {
+    let platform = "dt0s16.ABCDEFGHIJKLMNOPQRSTUVWX.ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let result = lookup(cors(), platform, None).await;
+    assert!(matches!(result, Err(CheckError::NotPossible { .. })), "{result:?}");
+}
+
+#[wasm_bindgen_test]
+async fn an_unknown_secret_is_not_found() {
+    let unknown = "dt0c01.ST2EY72KQINMH574WMNVI7YN.AAAAPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM";
+    let admin = admin_token().await;
+    let result = lookup(cors(), unknown, Some(&admin)).await;
+    assert!(matches!(result, Err(CheckError::Api(ApiError::NotFound))), "{result:?}");
+}
+
+#[wasm_bindgen_test]
+async fn a_wrong_access_token_is_unauthorized() {
+    let wrong = "dt0c01.ZZZZZZZZZZZZZZZZZZZZZZZZ.ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ";
+    let result = lookup(cors(), "dt0c01.ST2EY72KQINMH574WMNVI7YN", Some(wrong)).await;
+    assert!(matches!(result, Err(CheckError::Api(ApiError::Unauthorized { .. }))), "{result:?}");
+}
+
+#[wasm_bindgen_test]
+async fn a_missing_scope_is_named() {
+    // The example token only has metrics.read.
+    let result = lookup(cors(), "dt0c01.ST2EY72KQINMH574WMNVI7YN", Some(EXAMPLE)).await;
+    match result {
+        Err(CheckError::Api(ApiError::Forbidden { missing_scope, .. })) => {
+            assert_eq!(missing_scope.as_deref(), Some("apiTokens.read"))
+        }
+        other => panic!("expected 403, got {other:?}"),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_server_without_cors_is_reported_as_blocked() {
+    let result = lookup(no_cors(), EXAMPLE, None).await;
+    assert!(
+        matches!(result, Err(CheckError::Api(ApiError::Network { cross_origin: true, .. }))),
+        "{result:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn nothing_listening_is_a_network_error() {
+    let result = lookup("http://127.0.0.1:9", EXAMPLE, None).await;
+    assert!(matches!(result, Err(CheckError::Api(ApiError::Network { .. }))), "{result:?}");
+}
+
+#[wasm_bindgen_test]
+async fn a_cancelled_lookup_says_aborted() {
+    let environment = EnvironmentUrl::parse(cors()).expect("env");
+    let token = parse(EXAMPLE).expect("token");
+    let abort = AbortController::new().expect("abort");
+    abort.abort();
+    let request = CheckRequest { environment: &environment, token: &token, access_token: None, timeout: Duration::from_secs(5) };
+    let result = check(request, &abort).await;
+    assert_eq!(result, Err(CheckError::Api(ApiError::Aborted)));
+}
+
+/// Faults are switched on the shared sandbox, so they run in one test, one after another.
+#[wasm_bindgen_test]
+async fn every_fault_maps_to_its_error() {
+    clear_faults().await;
+
+    fault("rate-limit").await;
+    let result = lookup(cors(), EXAMPLE, None).await;
+    match result {
+        Err(CheckError::Api(ApiError::RateLimited { retry_after })) => {
+            assert_eq!(retry_after, Some(Duration::from_secs(7)), "Retry-After must be readable cross-origin")
+        }
+        other => panic!("rate-limit: {other:?}"),
+    }
+
+    fault("rate-limit-no-retry-after").await;
+    let result = lookup(cors(), EXAMPLE, None).await;
+    assert!(matches!(result, Err(CheckError::Api(ApiError::RateLimited { retry_after: None }))), "{result:?}");
+
+    fault("server-error").await;
+    let result = lookup(cors(), EXAMPLE, None).await;
+    assert!(matches!(result, Err(CheckError::Api(ApiError::Server { status: 500, .. }))), "{result:?}");
+
+    fault("service-unavailable").await;
+    let result = lookup(cors(), EXAMPLE, None).await;
+    assert!(matches!(result, Err(CheckError::Api(ApiError::Server { status: 503, .. }))), "{result:?}");
+
+    fault("proxy-html").await;
+    let result = lookup(cors(), EXAMPLE, None).await;
+    assert!(matches!(result, Err(CheckError::Api(ApiError::NotJson { status: 502, .. }))), "{result:?}");
+
+    fault("html-200").await;
+    let result = lookup(cors(), EXAMPLE, None).await;
+    assert!(matches!(result, Err(CheckError::Api(ApiError::NotJson { status: 200, .. }))), "{result:?}");
+
+    fault("malformed-json").await;
+    let result = lookup(cors(), EXAMPLE, None).await;
+    assert!(matches!(result, Err(CheckError::Api(ApiError::UnexpectedShape { .. }))), "{result:?}");
+
+    fault("wrong-shape").await;
+    let result = lookup(cors(), EXAMPLE, None).await;
+    assert!(matches!(result, Err(CheckError::Api(ApiError::UnexpectedShape { .. }))), "{result:?}");
+
+    fault("hang").await;
+    let result = run(cors(), EXAMPLE, None, Duration::from_millis(500)).await;
+    assert_eq!(result, Err(CheckError::Api(ApiError::Timeout { after: Duration::from_millis(500) })));
+
+    clear_faults().await;
+    let result = lookup(cors(), EXAMPLE, None).await;
+    assert!(result.is_ok(), "after clearing faults: {result:?}");
+}
+
+#[wasm_bindgen_test]
+fn the_page_mount_point_is_optional() {
+    // Loading the bundle on a page without the checker's element must do nothing.
+    dt_token_checker::start();
+    let document = web_sys::window().and_then(|w| w.document()).expect("document");
+    assert!(document.query_selector(".dtc").ok().flatten().is_none());
+    let _ = document.body().map(|b| b.unchecked_into::<web_sys::HtmlElement>());
+}
