@@ -1,1 +1,131 @@
-//! Relative times with an injected `now`.
+//! Relative times with an injected `now`, so that "expires in 3 days" is exact in tests.
+
+use chrono::{DateTime, Duration, Utc};
+
+/// Within this window before expiry a token counts as "expiring soon": a week leaves time to
+/// rotate it before whatever uses it breaks.
+pub const EXPIRES_SOON: Duration = Duration::days(7);
+
+/// `t` relative to `now`: "just now", "in 5 minutes", "3 days ago", "in 2 months".
+pub fn relative(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let delta = t.signed_duration_since(now);
+    let future = delta > Duration::zero();
+    let secs = delta.num_seconds().unsigned_abs();
+    if secs < 45 {
+        return "just now".to_owned();
+    }
+    let amount = span(secs);
+    if future {
+        format!("in {amount}")
+    } else {
+        format!("{amount} ago")
+    }
+}
+
+/// A positive span in the largest unit that fits, rounded: "5 minutes", "3 days", "1 year".
+fn span(secs: u64) -> String {
+    const MINUTE: u64 = 60;
+    const HOUR: u64 = 60 * MINUTE;
+    const DAY: u64 = 24 * HOUR;
+    const MONTH: u64 = 30 * DAY;
+    const YEAR: u64 = 365 * DAY;
+    let (n, unit) = match secs {
+        s if s < 90 => (1, "minute"),
+        s if s < 45 * MINUTE => (round(s, MINUTE), "minute"),
+        s if s < 90 * MINUTE => (1, "hour"),
+        s if s < 22 * HOUR => (round(s, HOUR), "hour"),
+        s if s < 36 * HOUR => (1, "day"),
+        s if s < 26 * DAY => (round(s, DAY), "day"),
+        s if s < 45 * DAY => (1, "month"),
+        s if s < 320 * DAY => (round(s, MONTH), "month"),
+        s if s < 548 * DAY => (1, "year"),
+        s => (round(s, YEAR), "year"),
+    };
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
+}
+
+fn round(value: u64, unit: u64) -> u64 {
+    (value + unit / 2) / unit
+}
+
+/// Where a token stands against its expiration date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expiry {
+    /// No expiration date: the token never expires.
+    Never,
+    Expired { at: DateTime<Utc> },
+    /// Expires within [`EXPIRES_SOON`].
+    ExpiresSoon { at: DateTime<Utc> },
+    Valid { at: DateTime<Utc> },
+}
+
+pub fn expiry_status(expiration: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Expiry {
+    match expiration {
+        None => Expiry::Never,
+        Some(at) if at <= now => Expiry::Expired { at },
+        Some(at) if at - now <= EXPIRES_SOON => Expiry::ExpiresSoon { at },
+        Some(at) => Expiry::Valid { at },
+    }
+}
+
+/// "never expires", "expires in 3 days", "expired 2 months ago".
+pub fn describe_expiry(expiration: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
+    match expiry_status(expiration, now) {
+        Expiry::Never => "never expires".to_owned(),
+        Expiry::Expired { at } => format!("expired {}", relative(at, now)),
+        Expiry::ExpiresSoon { at } | Expiry::Valid { at } => format!("expires {}", relative(at, now)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn relative_times_read_naturally() {
+        let n = now();
+        let cases = [
+            (Duration::seconds(10), "just now"),
+            (Duration::seconds(-30), "just now"),
+            (Duration::minutes(5), "in 5 minutes"),
+            (Duration::minutes(-1), "1 minute ago"),
+            (Duration::hours(3), "in 3 hours"),
+            (Duration::hours(-26), "1 day ago"),
+            (Duration::days(3), "in 3 days"),
+            (Duration::days(-61), "2 months ago"),
+            (Duration::days(400), "in 1 year"),
+            (Duration::days(-1100), "3 years ago"),
+        ];
+        for (offset, expected) in cases {
+            assert_eq!(relative(n + offset, n), expected, "offset {offset}");
+        }
+    }
+
+    #[test]
+    fn expiry_is_classified_against_now() {
+        let n = now();
+        assert_eq!(expiry_status(None, n), Expiry::Never);
+        assert!(matches!(expiry_status(Some(n - Duration::days(2)), n), Expiry::Expired { .. }));
+        assert!(matches!(expiry_status(Some(n), n), Expiry::Expired { .. }));
+        assert!(matches!(expiry_status(Some(n + Duration::days(3)), n), Expiry::ExpiresSoon { .. }));
+        assert!(matches!(expiry_status(Some(n + Duration::days(7)), n), Expiry::ExpiresSoon { .. }));
+        assert!(matches!(expiry_status(Some(n + Duration::days(8)), n), Expiry::Valid { .. }));
+    }
+
+    #[test]
+    fn expiry_descriptions() {
+        let n = now();
+        assert_eq!(describe_expiry(None, n), "never expires");
+        assert_eq!(describe_expiry(Some(n + Duration::days(3)), n), "expires in 3 days");
+        assert_eq!(describe_expiry(Some(n - Duration::days(60)), n), "expired 2 months ago");
+    }
+}

@@ -1,0 +1,208 @@
+//! Scopes: what a token may do, by how much harm it could do in the wrong hands.
+//!
+//! Risk classes, most dangerous first (a token's worst scope decides how fast to act):
+//! - **Token management** (critical): can create, change, revoke or read tokens. `apiTokens.write`
+//!   mints new tokens with any scope, so it is as good as every scope.
+//! - **Secrets and data export** (critical): reads stored credentials, logs, user sessions,
+//!   memory dumps, traces: data that leaks personal information and other secrets.
+//! - **Installer download** (high): installers carry the tenant token, so agents can be
+//!   connected to this environment.
+//! - **Configuration** (high): changes settings, extensions (code that runs on hosts), network
+//!   zones, privacy rules: can silence monitoring or run code.
+//! - **Other writes** (medium): changes entities, problems, SLOs, synthetic data.
+//! - **Ingest** (medium): sends data in; false data can raise or hide alerts and costs money.
+//! - **Read** (low): reads monitoring data and configuration.
+//! - **Unknown**: a scope this version does not know; shown as it is.
+
+use serde::Serialize;
+
+#[path = "scope_table.rs"]
+mod table;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Risk {
+    TokenManagement,
+    Secrets,
+    Installer,
+    Configuration,
+    Write,
+    Ingest,
+    Read,
+    Unknown,
+}
+
+impl Risk {
+    pub fn label(self) -> &'static str {
+        match self {
+            Risk::TokenManagement => "Token management",
+            Risk::Secrets => "Secrets and data export",
+            Risk::Installer => "Installer download",
+            Risk::Configuration => "Configuration changes",
+            Risk::Write => "Other writes",
+            Risk::Ingest => "Data ingest",
+            Risk::Read => "Read",
+            Risk::Unknown => "Not in the catalogue",
+        }
+    }
+
+    pub fn explanation(self) -> &'static str {
+        match self {
+            Risk::TokenManagement => "Can mint, change or list tokens: revoke a leaked token with these first.",
+            Risk::Secrets => "Reads credentials or data that often holds personal data and secrets.",
+            Risk::Installer => "Installers carry the tenant token: agents can join this environment.",
+            Risk::Configuration => "Can change settings or run extension code: monitoring can be silenced.",
+            Risk::Write => "Can change monitoring data and objects.",
+            Risk::Ingest => "Can send data in: false data can raise or hide alerts.",
+            Risk::Read => "Reads monitoring data and configuration.",
+            Risk::Unknown => "Newer than this checker's catalogue, or misspelt; judge by its name.",
+        }
+    }
+
+    /// `critical`, `high`, `medium`, `low` or `unknown`: for styling and sorting at a glance.
+    pub fn severity_name(self) -> &'static str {
+        match self {
+            Risk::TokenManagement | Risk::Secrets => "critical",
+            Risk::Installer | Risk::Configuration => "high",
+            Risk::Write | Risk::Ingest => "medium",
+            Risk::Read => "low",
+            Risk::Unknown => "unknown",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScopeInfo {
+    /// The API value, e.g. `metrics.read`.
+    pub value: &'static str,
+    /// Dynatrace's human name.
+    pub name: &'static str,
+    /// Dynatrace's group (API v2, API v1, PaaS, OpenPipeline, Other).
+    pub group: &'static str,
+    pub risk: Risk,
+    pub description: &'static str,
+    /// Described on Dynatrace's "Tokens and authentication" page (else only listed in its SDK).
+    pub documented: bool,
+}
+
+pub fn catalogue() -> &'static [ScopeInfo] {
+    table::SCOPES
+}
+
+pub fn lookup(value: &str) -> Option<&'static ScopeInfo> {
+    table::SCOPES.iter().find(|s| s.value == value)
+}
+
+/// The risk of any scope value; unknown ones are judged by their suffix.
+pub fn classify(value: &str) -> Risk {
+    if let Some(info) = lookup(value) {
+        return info.risk;
+    }
+    let v = value.to_ascii_lowercase();
+    if v.contains("token") && !v.ends_with(".read") {
+        Risk::TokenManagement
+    } else if v.ends_with(".write") || v.ends_with(".create") || v.ends_with(".delete") || v.ends_with(".install") {
+        Risk::Write
+    } else if v.ends_with(".ingest") || v.starts_with("openpipeline.") {
+        Risk::Ingest
+    } else if v.ends_with(".read") {
+        Risk::Read
+    } else {
+        Risk::Unknown
+    }
+}
+
+/// One scope as the UI shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScopeView {
+    pub value: String,
+    pub name: String,
+    pub description: String,
+    pub known: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScopeGroup {
+    pub risk: Risk,
+    pub scopes: Vec<ScopeView>,
+}
+
+/// Groups a token's scopes by risk, most dangerous group first, scopes by name within a group.
+/// Duplicates are shown once.
+pub fn group_scopes(scopes: &[String]) -> Vec<ScopeGroup> {
+    let mut groups: Vec<ScopeGroup> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for value in scopes.iter().filter(|v| seen.insert(v.as_str())) {
+        let (risk, view) = match lookup(value) {
+            Some(info) => (
+                info.risk,
+                ScopeView { value: value.clone(), name: info.name.into(), description: info.description.into(), known: true },
+            ),
+            None => {
+                let risk = classify(value);
+                let description = format!("Not in this checker's catalogue. Judged by its name: {}", risk.label().to_lowercase());
+                (risk, ScopeView { value: value.clone(), name: value.clone(), description, known: false })
+            }
+        };
+        match groups.iter_mut().find(|g| g.risk == risk) {
+            Some(group) => group.scopes.push(view),
+            None => groups.push(ScopeGroup { risk, scopes: vec![view] }),
+        }
+    }
+    groups.sort_by_key(|g| g.risk);
+    for group in &mut groups {
+        group.scopes.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    }
+    groups
+}
+
+/// The most dangerous risk among the scopes.
+pub fn worst(scopes: &[String]) -> Option<Risk> {
+    scopes.iter().map(|s| classify(s)).min()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_catalogue_is_complete_and_unique() {
+        let mut values: Vec<_> = catalogue().iter().map(|s| s.value).collect();
+        assert!(values.len() >= 97);
+        values.sort_unstable();
+        values.dedup();
+        assert_eq!(values.len(), catalogue().len(), "duplicate scope values");
+        assert!(catalogue().iter().all(|s| !s.description.is_empty() && !s.name.is_empty()));
+    }
+
+    #[test]
+    fn dangerous_scopes_are_classified() {
+        assert_eq!(classify("apiTokens.write"), Risk::TokenManagement);
+        assert_eq!(classify("credentialVault.read"), Risk::Secrets);
+        assert_eq!(classify("settings.write"), Risk::Configuration);
+        assert_eq!(classify("metrics.ingest"), Risk::Ingest);
+        assert_eq!(classify("metrics.read"), Risk::Read);
+        assert_eq!(classify("InstallerDownload"), Risk::Installer);
+    }
+
+    #[test]
+    fn unknown_scopes_are_judged_by_suffix_and_kept() {
+        assert_eq!(classify("quantum.write"), Risk::Write);
+        assert_eq!(classify("quantum.read"), Risk::Read);
+        assert_eq!(classify("Quantum"), Risk::Unknown);
+        let groups = group_scopes(&["Quantum".into()]);
+        assert_eq!(groups[0].scopes[0].value, "Quantum");
+        assert!(!groups[0].scopes[0].known);
+    }
+
+    #[test]
+    fn groups_come_most_dangerous_first() {
+        let scopes: Vec<String> = ["metrics.read", "logs.ingest", "apiTokens.write", "metrics.read", "settings.write"].map(String::from).to_vec();
+        let groups = group_scopes(&scopes);
+        let risks: Vec<_> = groups.iter().map(|g| g.risk).collect();
+        assert_eq!(risks, [Risk::TokenManagement, Risk::Configuration, Risk::Ingest, Risk::Read]);
+        assert_eq!(groups.iter().map(|g| g.scopes.len()).sum::<usize>(), 4);
+        assert_eq!(worst(&scopes), Some(Risk::TokenManagement));
+    }
+}
