@@ -1,1 +1,168 @@
-fn main() {}
+//! `dt-sandbox`: start a local Dynatrace token API. See `--help`.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use dt_sandbox::{app, Config, Fault, FaultKind, Sandbox};
+
+const USAGE: &str = "\
+dt-sandbox: a local server that behaves like the Dynatrace token API
+
+usage: dt-sandbox [--listen 127.0.0.1:8081] [--cors | --no-cors] [--tokens N]
+                  [--latency-ms N] [--admin-token SECRET] [--fault KIND]
+                  [--rate-limit N] [--serve-dir DIR] [--allow-remote]
+
+  --listen ADDR         address to listen on (default 127.0.0.1:8081; loopback only
+                        unless --allow-remote)
+  --cors / --no-cors    answer browsers' cross-origin calls, or behave like a server that
+                        sends no CORS headers (default --cors)
+  --tokens N            add N generated tokens (paging, performance)
+  --latency-ms N        delay every /api answer by N ms
+  --admin-token SECRET  the 64-character secret of the admin token (default: generated)
+  --fault KIND          misbehave on every /api request: rate-limit, rate-limit-no-retry-after,
+                        server-error, service-unavailable, proxy-html, html-200,
+                        malformed-json, wrong-shape, hang, not-found-empty
+  --rate-limit N        at most N /api requests a second, then 429 with Retry-After: 1
+  --serve-dir DIR       also serve a built single-page app (e.g. dist/) at /
+
+Tests switch faults at run time: PUT /_sandbox/fault {\"kind\": \"rate-limit\", \"times\": 1},
+DELETE /_sandbox/fault. GET /_sandbox/tokens lists the demo tokens.
+";
+
+fn fail(message: &str) -> ! {
+    eprintln!("dt-sandbox: {message}\n\n{USAGE}");
+    std::process::exit(2);
+}
+
+fn parse_args() -> (SocketAddr, Config) {
+    let mut config = Config::default();
+    let mut listen: SocketAddr = "127.0.0.1:8081".parse().unwrap_or_else(|_| fail("bad default address"));
+    let mut allow_remote = false;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().unwrap_or_else(|| fail(&format!("{name} needs a value")));
+        match arg.as_str() {
+            "-h" | "--help" => {
+                print!("{USAGE}");
+                std::process::exit(0);
+            }
+            "--listen" => {
+                let v = value("--listen");
+                listen = v.parse().unwrap_or_else(|_| fail(&format!("--listen {v:?} is not an address like 127.0.0.1:8081")));
+            }
+            "--cors" => config.cors = true,
+            "--no-cors" => config.cors = false,
+            "--allow-remote" => allow_remote = true,
+            "--tokens" => {
+                let v = value("--tokens");
+                config.extra_tokens = v.parse().unwrap_or_else(|_| fail(&format!("--tokens {v:?} is not a number")));
+            }
+            "--latency-ms" => {
+                let v = value("--latency-ms");
+                config.latency = Duration::from_millis(v.parse().unwrap_or_else(|_| fail(&format!("--latency-ms {v:?} is not a number"))));
+            }
+            "--rate-limit" => {
+                let v = value("--rate-limit");
+                config.rate_limit = Some(v.parse().ok().filter(|n| *n > 0).unwrap_or_else(|| fail(&format!("--rate-limit {v:?} is not a positive number"))));
+            }
+            "--admin-token" => {
+                let v = value("--admin-token");
+                if v.len() != 64 || !v.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+                    fail("--admin-token must be 64 characters of A-Z and 0-9 (the secret part of a dt0c01 token)");
+                }
+                config.admin_secret = v;
+            }
+            "--fault" => {
+                let v = value("--fault");
+                let kind = FaultKind::parse(&v).unwrap_or_else(|| fail(&format!("--fault {v:?} is not a known fault")));
+                config.fault = Some(Fault { kind, times: None, retry_after_seconds: None });
+            }
+            "--serve-dir" => {
+                let dir = PathBuf::from(value("--serve-dir"));
+                if !dir.join("index.html").is_file() {
+                    fail(&format!("--serve-dir {}: no index.html there (build the app first: make build)", dir.display()));
+                }
+                config.serve_dir = Some(dir);
+            }
+            other => fail(&format!("unknown argument {other:?}")),
+        }
+    }
+    if !listen.ip().is_loopback() && !allow_remote {
+        fail(&format!("refusing to listen on {listen}: not a loopback address (add --allow-remote if you mean it)"));
+    }
+    if !std::env::args().any(|a| a == "--admin-token") {
+        config.admin_secret = generated_secret();
+    }
+    (listen, config)
+}
+
+/// A fresh admin secret per start, from the clock: the sandbox needs no real randomness.
+fn generated_secret() -> String {
+    let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1);
+    dt_sandbox::data::Rng::new(seed).base32(64)
+}
+
+#[tokio::main]
+async fn main() {
+    let (listen, config) = parse_args();
+    let started = Instant::now();
+    let cors = config.cors;
+    let sandbox = Sandbox::new(config);
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .unwrap_or_else(|e| fail(&format!("cannot listen on {listen}: {e}")));
+    let address = listener.local_addr().unwrap_or(listen);
+
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "dt-sandbox listening on http://{address}");
+    let count = sandbox.store.read().map(|s| s.tokens.len()).unwrap_or(0);
+    let _ = writeln!(out, "{count} tokens ready in {} ms; CORS {}", started.elapsed().as_millis(), if cors { "on" } else { "off (like a server that sends no CORS headers)" });
+    if sandbox.config.serve_dir.is_some() {
+        let _ = writeln!(out, "serving the app at http://{address}/ (same origin as the API: leave the environment URL empty)");
+    }
+    let _ = writeln!(out, "\nTokens to paste (all fake, sandbox only):");
+    if let Ok(store) = sandbox.store.read() {
+        for t in store.tokens.iter().filter(|t| t.demo.is_some()) {
+            let _ = writeln!(out, "  {:<70} {}", t.demo.unwrap_or_default(), t.name);
+            let _ = writeln!(out, "      {}", t.secret);
+        }
+    }
+    let _ = writeln!(out, "\nAccess token for looking up IDs (admin, every read scope):\n      {}", sandbox.admin_token());
+    let _ = out.flush();
+    drop(out);
+
+    let service = app(sandbox).into_make_service_with_connect_info::<SocketAddr>();
+    let server = axum::serve(listener, service).with_graceful_shutdown(async {
+        shutdown_signal().await;
+    });
+    // A "hang" fault holds connections open: do not wait for them on shutdown.
+    tokio::select! {
+        result = server => {
+            if let Err(e) = result {
+                eprintln!("dt-sandbox: {e}");
+                std::process::exit(1);
+            }
+        }
+        _ = async { shutdown_signal().await; tokio::time::sleep(Duration::from_millis(500)).await } => {}
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}

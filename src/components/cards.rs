@@ -217,7 +217,7 @@ pub fn ActiveGateCard(props: &ActiveGateCardProps) -> Html {
                     { fact("Last used", when(t.last_used_date, now, "Never used")) }
                     // Dropped from the API in release 1.338: shown only when the environment still sends them.
                     if let Some(seed) = t.seed_token {
-                        { fact("Token type", html! { if seed { "Seed token (for many ActiveGates)" } else { "Individual token (one ActiveGate)" } }) }
+                        { fact("Token type", html! { { if seed { "Seed token (for many ActiveGates)" } else { "Individual token (one ActiveGate)" } } }) }
                     }
                     if let Some(kind) = &t.active_gate_type {
                         { fact("ActiveGate type", html! { kind.to_string() }) }

@@ -1,0 +1,175 @@
+//! Routing and the behaviour around every request: CORS, latency, rate limits and faults.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use axum::{Json, Router};
+use chrono::Utc;
+use serde_json::json;
+use tower_http::services::{ServeDir, ServeFile};
+
+use crate::{api, Fault, FaultKind, Sandbox};
+
+pub fn app(sandbox: Arc<Sandbox>) -> Router {
+    let api_routes = Router::new()
+        .route("/api/v2/apiTokens", get(api::list_api_tokens).post(api::read_only))
+        .route("/api/v2/apiTokens/lookup", post(api::lookup))
+        .route("/api/v2/apiTokens/{id}", get(api::get_api_token).put(api::read_only).delete(api::read_only))
+        .route("/api/v2/activeGateTokens", get(api::list_activegate_tokens).post(api::read_only))
+        .route("/api/v2/activeGateTokens/{id}", get(api::get_activegate_token).delete(api::read_only))
+        .route("/api/v1/tokens", get(api::v1_list).post(api::read_only))
+        .route("/api/v1/tokens/lookup", post(api::v1_lookup))
+        .route("/api/v1/tokens/{id}", get(api::v1_get).put(api::read_only).delete(api::read_only))
+        .route("/api/{*rest}", any(api::unknown_path))
+        .layer(middleware::from_fn_with_state(sandbox.clone(), misbehave));
+
+    let control = Router::new()
+        .route("/_sandbox/health", get(|| async { Json(json!({"status": "ok"})) }))
+        .route("/_sandbox/tokens", get(control_tokens))
+        .route("/_sandbox/fault", axum::routing::put(set_fault).delete(clear_fault));
+
+    let mut router = api_routes.merge(control);
+    if let Some(dir) = &sandbox.config.serve_dir {
+        let index = dir.join("index.html");
+        router = router.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)));
+    }
+    router.layer(middleware::from_fn_with_state(sandbox.clone(), cors)).with_state(sandbox)
+}
+
+/// CORS as a server that allows browser calls would do it; with `--no-cors`, none at all, like
+/// a server that never heard of it.
+async fn cors(State(sb): State<Arc<Sandbox>>, request: Request, next: Next) -> Response {
+    let origin = request.headers().get(header::ORIGIN).cloned();
+    if !sb.config.cors {
+        if request.method() == Method::OPTIONS {
+            return StatusCode::METHOD_NOT_ALLOWED.into_response();
+        }
+        return next.run(request).await;
+    }
+    let mut response = if request.method() == Method::OPTIONS {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        next.run(request).await
+    };
+    let h = response.headers_mut();
+    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.unwrap_or(HeaderValue::from_static("*")));
+    h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, PUT, DELETE, OPTIONS"));
+    h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("Authorization, Content-Type, Accept"));
+    h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("Retry-After"));
+    h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+    h.append(header::VARY, HeaderValue::from_static("Origin"));
+    response
+}
+
+/// Latency, rate limiting and injected faults, for /api only.
+async fn misbehave(State(sb): State<Arc<Sandbox>>, request: Request, next: Next) -> Response {
+    if !sb.config.latency.is_zero() {
+        tokio::time::sleep(sb.config.latency).await;
+    }
+    if let Some(limit) = sb.config.rate_limit {
+        let second = Utc::now().timestamp();
+        let over = {
+            let mut rate = sb.rate.lock().unwrap_or_else(|p| p.into_inner());
+            if rate.0 != second {
+                *rate = (second, 0);
+            }
+            rate.1 += 1;
+            rate.1 > limit
+        };
+        if over {
+            return rate_limited(Some(1));
+        }
+    }
+    let fault = {
+        let mut slot = sb.fault.lock().unwrap_or_else(|p| p.into_inner());
+        let current = *slot;
+        if let Some(Fault { times: Some(n), .. }) = current {
+            *slot = if n <= 1 { None } else { current.map(|f| Fault { times: Some(n - 1), ..f }) };
+        }
+        current
+    };
+    match fault {
+        Some(fault) => fault_response(fault).await,
+        None => next.run(request).await,
+    }
+}
+
+pub fn rate_limited(retry_after: Option<u64>) -> Response {
+    let mut response = api::envelope(StatusCode::TOO_MANY_REQUESTS, "Too many requests. Rate limit exceeded.", vec![]);
+    if let Some(secs) = retry_after {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    response
+}
+
+async fn fault_response(fault: Fault) -> Response {
+    let html = |status: StatusCode, body: &'static str| {
+        (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+    };
+    match fault.kind {
+        FaultKind::RateLimit => rate_limited(Some(fault.retry_after_seconds.unwrap_or(5))),
+        FaultKind::RateLimitNoRetryAfter => rate_limited(None),
+        FaultKind::ServerError => api::envelope(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error", vec![]),
+        FaultKind::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+        FaultKind::ProxyHtml => html(
+            StatusCode::BAD_GATEWAY,
+            "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
+        ),
+        FaultKind::Html200 => html(
+            StatusCode::OK,
+            "<!doctype html><html><head><title>Sign in - Corporate SSO</title></head><body><form action=\"/login\"><input name=\"user\"></form></body></html>",
+        ),
+        FaultKind::MalformedJson => {
+            (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], "{\"id\": \"dt0c01.ST2EY72KQINMH574WMNVI7YN\", \"name\": \"myTo").into_response()
+        }
+        FaultKind::WrongShape => (StatusCode::OK, Json(json!([{"foo": 1}]))).into_response(),
+        FaultKind::Hang => {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            StatusCode::GATEWAY_TIMEOUT.into_response()
+        }
+        FaultKind::NotFoundEmpty => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// The demo tokens with their full strings: this is a sandbox and every token in it is fake.
+async fn control_tokens(State(sb): State<Arc<Sandbox>>) -> Response {
+    let store = sb.store.read().unwrap_or_else(|p| p.into_inner());
+    let list: Vec<_> = store
+        .tokens
+        .iter()
+        .filter(|t| t.demo.is_some())
+        .map(|t| json!({"name": t.name, "id": t.id, "token": t.secret, "demonstrates": t.demo}))
+        .collect();
+    Json(list).into_response()
+}
+
+async fn set_fault(State(sb): State<Arc<Sandbox>>, body: axum::body::Bytes) -> Response {
+    match serde_json::from_slice::<Fault>(&body) {
+        Ok(fault) => {
+            *sb.fault.lock().unwrap_or_else(|p| p.into_inner()) = Some(fault);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(e) => (StatusCode::BAD_REQUEST, Json(json!({"error": e.to_string()}))).into_response(),
+    }
+}
+
+async fn clear_fault(State(sb): State<Arc<Sandbox>>) -> Response {
+    *sb.fault.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// The client's address as Dynatrace would record it in `lastUsedIpAddress`.
+pub fn client_ip(headers: &HeaderMap, peer: Option<std::net::SocketAddr>) -> String {
+    headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(|s| s.trim().to_owned())
+        .or_else(|| peer.map(|p| p.ip().to_string()))
+        .unwrap_or_else(|| "127.0.0.1".into())
+}
