@@ -41,7 +41,8 @@ mkdir -p target/test-logs
 step "browser tests (wasm-bindgen-test in headless Chromium)"
 start_sandbox target/test-logs/sandbox-cors.log --listen 127.0.0.1:18181 --cors --admin-token ADMINBROWSERTESTSECRET222222222222222222222222222222222222222222
 start_sandbox target/test-logs/sandbox-nocors.log --listen 127.0.0.1:18182 --no-cors
-DT_SANDBOX_URL=http://127.0.0.1:18181 DT_SANDBOX_NOCORS_URL=http://127.0.0.1:18182 \
+start_sandbox target/test-logs/sandbox-faults.log --listen 127.0.0.1:18183 --cors
+DT_SANDBOX_URL=http://127.0.0.1:18181 DT_SANDBOX_NOCORS_URL=http://127.0.0.1:18182 DT_SANDBOX_FAULTS_URL=http://127.0.0.1:18183 \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target wasm32-unknown-unknown -p dt-token-checker
 cleanup; pids=()

@@ -74,6 +74,27 @@ pub fn App(props: &AppProps) -> Html {
         let in_flight = in_flight.clone();
         use_effect_with((), move |_| move || abort(&in_flight));
     }
+    {
+        // The page follows `#env=...&id=...` links opened while it is already showing.
+        let (dispatcher, in_flight, mode) = (state.dispatcher(), in_flight.clone(), props.mode);
+        use_effect_with((), move |_| {
+            let listener = (mode == Mode::Page)
+                .then(|| {
+                    page::on_hash_change(move |link| {
+                        abort(&in_flight);
+                        if let Some(env) = link.environment {
+                            page::remember_environment(&env);
+                            dispatcher.dispatch(Action::EnvironmentEdited(env));
+                        }
+                        if let Some(token) = link.token {
+                            dispatcher.dispatch(Action::InputEdited(token));
+                        }
+                    })
+                })
+                .flatten();
+            move || drop(listener)
+        });
+    }
 
     let on_environment = {
         let (state, mode) = (state.dispatcher(), props.mode);

@@ -56,6 +56,34 @@ pub fn initial_token_id() -> Option<String> {
     }
 }
 
+/// What a `#env=...&id=...` link asks for.
+pub struct Link {
+    pub environment: Option<String>,
+    pub token: Option<String>,
+}
+
+/// Calls `on_link` whenever the address's `#...` changes (a person following a link to another
+/// token on the same page). Listening stops when the returned guard is dropped.
+pub fn on_hash_change(on_link: impl Fn(Link) + 'static) -> Option<HashListener> {
+    let window = web_sys::window()?;
+    let closure = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+        on_link(Link { environment: hash_param("env"), token: initial_token_id() });
+    });
+    window.add_event_listener_with_callback("hashchange", closure.as_ref().unchecked_ref()).ok()?;
+    Some(HashListener { window, closure })
+}
+
+pub struct HashListener {
+    window: web_sys::Window,
+    closure: wasm_bindgen::closure::Closure<dyn Fn()>,
+}
+
+impl Drop for HashListener {
+    fn drop(&mut self) {
+        let _ = self.window.remove_event_listener_with_callback("hashchange", self.closure.as_ref().unchecked_ref());
+    }
+}
+
 /// Writes `#env=...&id=...` for the current check: it is safe to share, it has no secret.
 pub fn link_for(environment: &str, token_id: &str) -> String {
     let enc = |s: &str| String::from(js_sys::encode_uri_component(s));
@@ -86,7 +114,12 @@ fn clear_hash() {
 pub fn install_panic_hook() {
     static INSTALLED: std::sync::Once = std::sync::Once::new();
     INSTALLED.call_once(|| {
-        std::panic::set_hook(Box::new(|_| {
+        // Debug builds (tests) keep the standard report; release builds never print the panic
+        // text, which could echo what was pasted.
+        std::panic::set_hook(Box::new(move |info| {
+            if cfg!(debug_assertions) {
+                web_sys::console::error_1(&info.to_string().into());
+            }
             web_sys::console::error_1(&"dt-token-checker: internal error; the checker restarted".into());
             let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
             let Ok(roots) = document.query_selector_all(".dtc") else { return };

@@ -21,6 +21,11 @@ const ADMIN_SECRET: &str = "ADMINBROWSERTESTSECRET222222222222222222222222222222
 fn cors() -> &'static str {
     option_env!("DT_SANDBOX_URL").unwrap_or("http://127.0.0.1:18181")
 }
+/// A sandbox of its own for fault injection: wasm-bindgen-test runs async tests concurrently,
+/// and a fault meant for one test must not be consumed by another.
+fn faults() -> &'static str {
+    option_env!("DT_SANDBOX_FAULTS_URL").unwrap_or("http://127.0.0.1:18183")
+}
 fn no_cors() -> &'static str {
     option_env!("DT_SANDBOX_NOCORS_URL").unwrap_or("http://127.0.0.1:18182")
 }
@@ -62,11 +67,12 @@ async fn fetch_text(method: &str, url: &str, body: Option<&str>) -> String {
 
 async fn fault(kind: &str) {
     let body = format!(r#"{{"kind":"{kind}","times":1,"retryAfterSeconds":7}}"#);
-    fetch_text("PUT", &format!("{}/_sandbox/fault", cors()), Some(&body)).await;
+    let refused = fetch_text("PUT", &format!("{}/_sandbox/fault", faults()), Some(&body)).await;
+    assert_eq!(refused, "", "the sandbox refused fault {kind}");
 }
 
 async fn clear_faults() {
-    fetch_text("DELETE", &format!("{}/_sandbox/fault", cors()), None).await;
+    fetch_text("DELETE", &format!("{}/_sandbox/fault", faults()), None).await;
 }
 
 #[wasm_bindgen_test]
@@ -165,7 +171,7 @@ async fn every_fault_maps_to_its_error() {
     clear_faults().await;
 
     fault("rate-limit").await;
-    let result = lookup(cors(), EXAMPLE, None).await;
+    let result = lookup(faults(), EXAMPLE, None).await;
     match result {
         Err(CheckError::Api(ApiError::RateLimited { retry_after })) => {
             assert_eq!(retry_after, Some(Duration::from_secs(7)), "Retry-After must be readable cross-origin")
@@ -174,39 +180,39 @@ async fn every_fault_maps_to_its_error() {
     }
 
     fault("rate-limit-no-retry-after").await;
-    let result = lookup(cors(), EXAMPLE, None).await;
+    let result = lookup(faults(), EXAMPLE, None).await;
     assert!(matches!(result, Err(CheckError::Api(ApiError::RateLimited { retry_after: None }))), "{result:?}");
 
     fault("server-error").await;
-    let result = lookup(cors(), EXAMPLE, None).await;
+    let result = lookup(faults(), EXAMPLE, None).await;
     assert!(matches!(result, Err(CheckError::Api(ApiError::Server { status: 500, .. }))), "{result:?}");
 
     fault("service-unavailable").await;
-    let result = lookup(cors(), EXAMPLE, None).await;
+    let result = lookup(faults(), EXAMPLE, None).await;
     assert!(matches!(result, Err(CheckError::Api(ApiError::Server { status: 503, .. }))), "{result:?}");
 
     fault("proxy-html").await;
-    let result = lookup(cors(), EXAMPLE, None).await;
+    let result = lookup(faults(), EXAMPLE, None).await;
     assert!(matches!(result, Err(CheckError::Api(ApiError::NotJson { status: 502, .. }))), "{result:?}");
 
     fault("html-200").await;
-    let result = lookup(cors(), EXAMPLE, None).await;
+    let result = lookup(faults(), EXAMPLE, None).await;
     assert!(matches!(result, Err(CheckError::Api(ApiError::NotJson { status: 200, .. }))), "{result:?}");
 
     fault("malformed-json").await;
-    let result = lookup(cors(), EXAMPLE, None).await;
+    let result = lookup(faults(), EXAMPLE, None).await;
     assert!(matches!(result, Err(CheckError::Api(ApiError::UnexpectedShape { .. }))), "{result:?}");
 
     fault("wrong-shape").await;
-    let result = lookup(cors(), EXAMPLE, None).await;
+    let result = lookup(faults(), EXAMPLE, None).await;
     assert!(matches!(result, Err(CheckError::Api(ApiError::UnexpectedShape { .. }))), "{result:?}");
 
     fault("hang").await;
-    let result = run(cors(), EXAMPLE, None, Duration::from_millis(500)).await;
+    let result = run(faults(), EXAMPLE, None, Duration::from_millis(500)).await;
     assert_eq!(result, Err(CheckError::Api(ApiError::Timeout { after: Duration::from_millis(500) })));
 
     clear_faults().await;
-    let result = lookup(cors(), EXAMPLE, None).await;
+    let result = lookup(faults(), EXAMPLE, None).await;
     assert!(result.is_ok(), "after clearing faults: {result:?}");
 }
 

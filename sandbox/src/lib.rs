@@ -54,6 +54,7 @@ pub enum FaultKind {
     ServerError,
     ServiceUnavailable,
     ProxyHtml,
+    #[serde(rename = "html-200")]
     Html200,
     MalformedJson,
     WrongShape,
