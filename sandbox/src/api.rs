@@ -28,7 +28,7 @@ pub fn envelope(status: StatusCode, message: &str, violations: Vec<Value>) -> Re
 }
 
 fn violation(path: &str, message: &str, location: &str) -> Value {
-    json!({"path": path, "message": message, "parameterLocation": location, "location": null})
+    json!({"path": path, "message": message, "parameterLocation": location})
 }
 
 fn bad_request(violations: Vec<Value>) -> Response {
