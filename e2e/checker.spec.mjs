@@ -4,7 +4,7 @@ import { test, expect } from "@playwright/test";
 import { PORTS, EXAMPLE_TOKEN, EXAMPLE_ID, EXAMPLE_SECRET, ADMIN_SECRET } from "./env.mjs";
 import { open, paste, setEnvironment, checkButton, leakSurfaces, expectNoAxeViolations } from "./helpers.mjs";
 
-const SHOTS = "../docs/screenshots";
+const SHOTS = new URL("../docs/screenshots", import.meta.url).pathname;
 const APP = `http://127.0.0.1:${PORTS.app}`;
 
 async function sandboxTokens(request) {
@@ -268,4 +268,52 @@ test("the built page exposes parseToken and scanText on window.wasmBindings", as
   expect(result.scanned[0].line).toBe(2);
   expect(result.scanned[0].occurrences).toBe(2);
   expect(JSON.stringify(result)).not.toContain(EXAMPLE_SECRET);
+});
+
+test("a dangerous token: scopes grouped by risk, most dangerous first, unknown ones kept", async ({ page, request }) => {
+  const tokens = await sandboxTokens(request);
+  const dangerous = tokens.find((t) => t.name === "automation-god-mode");
+  await open(page);
+  await paste(page, dangerous.token);
+  await checkButton(page).click();
+  const scopes = page.getByTestId("scopes");
+  await expect(scopes.locator("h3").first()).toContainText("Token management");
+  await expect(page.getByTestId("risk-summary")).toContainText("11 scopes; most dangerous: token management (critical)");
+  await expect(scopes.locator('[data-scope="apiTokens.write"]')).toHaveAttribute("data-risk", "critical");
+  await expect(scopes.locator('[data-scope="futureScope.write"]')).toContainText("futureScope.write");
+  // The description opens on demand.
+  await scopes.locator('[data-scope="credentialVault.read"] summary').click();
+  await expect(scopes.locator('[data-scope="credentialVault.read"] p')).toBeVisible();
+  await expectNoAxeViolations(page, "dangerous token");
+  await page.screenshot({ path: `${SHOTS}/dangerous-light.png`, fullPage: true });
+  await page.getByRole("button", { name: "Dark mode" }).click();
+  await expectNoAxeViolations(page, "dangerous token, dark");
+  await page.screenshot({ path: `${SHOTS}/dangerous-dark.png`, fullPage: true });
+});
+
+test("an expiring and a disabled token get the right status line", async ({ page, request }) => {
+  const tokens = await sandboxTokens(request);
+  const admin = await adminToken(request);
+  await open(page);
+  await page.getByLabel("Access token").fill(admin);
+  const soon = tokens.find((t) => t.name === "k8s-operator");
+  await paste(page, soon.id);
+  await checkButton(page).click();
+  await expect(page.getByTestId("status-line")).toContainText("Expiring soon");
+  await expect(page.getByTestId("status-line")).toContainText("expires in 3 days");
+  const disabled = tokens.find((t) => t.name === "ci-deploy (disabled)");
+  await paste(page, disabled.id);
+  await checkButton(page).click();
+  await expect(page.getByTestId("status-line")).toContainText("Disabled");
+  const expired = tokens.find((t) => t.name === "old-exporter (expired)");
+  await paste(page, expired.id);
+  await checkButton(page).click();
+  await expect(page.getByTestId("status-line")).toContainText("Expired");
+  await expect(page.getByTestId("token-card")).toContainText("Expired 2 days ago");
+  // A disabled token looking itself up gets 401, explained for what it means here.
+  await page.getByLabel("Access token").fill("");
+  await paste(page, disabled.token);
+  await checkButton(page).click();
+  await expect(page.getByTestId("error-panel")).toContainText("did not authenticate");
+  await expect(page.getByTestId("error-panel")).toContainText("disabled, expired");
 });

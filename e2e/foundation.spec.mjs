@@ -39,6 +39,6 @@ test("the documented example token is parsed locally, looked up, and shown as a 
   for (const [where, text] of Object.entries(surfaces)) {
     expect(text.includes(EXAMPLE_SECRET), `secret found in ${where}`).toBe(false);
   }
-  await page.screenshot({ path: "../docs/screenshots/checker-loaded.png", fullPage: true });
+  await page.screenshot({ path: new URL("../docs/screenshots/checker-loaded.png", import.meta.url).pathname, fullPage: true });
   expect(problems).toEqual([]);
 });

@@ -15,8 +15,14 @@ pub fn ScopeChips(props: &ScopeChipsProps) -> Html {
         return html! { <p class="dtc-sub" data-testid="scopes">{ "No scopes reported." }</p> };
     }
     let groups = group_scopes(&props.scopes);
+    let worst = groups.first().map(|g| g.risk);
     html! {
         <section class="dtc-scopes" data-testid="scopes" aria-label="Scopes">
+            if let Some(worst) = worst {
+                <p class="dtc-risk-summary" data-risk={worst.severity_name()} data-testid="risk-summary">
+                    { format!("{} scope{}; most dangerous: {} ({})", props.scopes.len(), if props.scopes.len() == 1 { "" } else { "s" }, worst.label().to_lowercase(), worst.severity_name()) }
+                </p>
+            }
             { for groups.iter().map(group) }
         </section>
     }
@@ -36,8 +42,12 @@ fn group(group: &ScopeGroup) -> Html {
                     <li class="dtc-chip" data-risk={risk.severity_name()} data-scope={scope.value.clone()}>
                         <details>
                             <summary>
-                                { scope.name.clone() }
-                                <code>{ scope.value.clone() }</code>
+                                if scope.known {
+                                    { scope.name.clone() }
+                                    <code>{ scope.value.clone() }</code>
+                                } else {
+                                    <code class="dtc-unknown-scope">{ scope.value.clone() }</code>
+                                }
                             </summary>
                             <p>{ scope.description.clone() }</p>
                         </details>

@@ -59,7 +59,7 @@ pub fn TokenInput(props: &TokenInputProps) -> Html {
                         autocomplete="off"
                         autocapitalize="off"
                         spellcheck="false"
-                        placeholder="dt0c01.… token or token ID, a header or a DT_API_TOKEN=… line"
+                        placeholder="dt0c01.… token or ID; a header or an env line works too"
                         value={props.value.clone()}
                         aria-invalid={invalid.to_string()}
                         aria-describedby="dtc-anatomy dtc-trust"
