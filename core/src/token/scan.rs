@@ -84,10 +84,13 @@ impl Scanner {
         let end = self.pos.saturating_add(budget.max(1)).min(bytes.len());
         // A candidate may start anywhere before `end`; its tail may run past it.
         let window_end = (end + 2).min(bytes.len());
-        let finder = memmem::Finder::new(b"dt0");
-        let mut at = self.pos;
-        while let Some(found) = finder.find(&bytes[at..window_end]) {
-            let start = at + found;
+        let from = self.pos;
+        let mut at = from;
+        for start in memmem::find_iter(&bytes[from..window_end], b"dt0").map(|i| from + i) {
+            // Candidates inside a match just recorded are part of it.
+            if start < at {
+                continue;
+            }
             if start >= end {
                 break;
             }
@@ -98,9 +101,6 @@ impl Scanner {
                 }
                 None => start + 1,
             };
-            if at >= window_end {
-                break;
-            }
         }
         self.pos = end.max(at.min(bytes.len()));
         if self.pos >= bytes.len() {
@@ -161,9 +161,10 @@ impl Scanner {
 
     /// Line and column of `offset`, counting forward from the last position asked about.
     fn line_col(&mut self, text: &str, offset: usize) -> (usize, usize) {
-        let bytes = text.as_bytes();
-        for nl in memchr::memchr_iter(b'\n', &bytes[self.line_pos..offset]) {
-            self.line += 1;
+        let between = &text.as_bytes()[self.line_pos..offset];
+        // memchr counts newlines at memory speed; memrchr then finds where the line starts.
+        self.line += memchr::memchr_iter(b'\n', between).count();
+        if let Some(nl) = memchr::memrchr(b'\n', between) {
             self.line_start = self.line_pos + nl + 1;
         }
         self.line_pos = offset;
