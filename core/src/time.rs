@@ -52,32 +52,52 @@ fn round(value: u64, unit: u64) -> u64 {
     (value + unit / 2) / unit
 }
 
-/// Where a token stands against its expiration date.
+/// Where a token stands against its expiration date, with the distance from `now`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Expiry {
     /// No expiration date: the token never expires.
     Never,
-    Expired { at: DateTime<Utc> },
-    /// Expires within [`EXPIRES_SOON`].
-    ExpiresSoon { at: DateTime<Utc> },
-    Valid { at: DateTime<Utc> },
+    /// Expired `ago` before `now` (an expiration date equal to `now` counts as expired: the
+    /// token no longer authenticates).
+    Expired { ago: Duration },
+    /// Expires within [`EXPIRES_SOON`] (7 days, inclusive).
+    ExpiresSoon { in_: Duration },
+    /// Expires later than that.
+    Valid { in_: Duration },
+}
+
+impl Expiry {
+    /// Whether the token can still authenticate, as far as its expiration date goes.
+    pub fn is_usable(self) -> bool {
+        !matches!(self, Expiry::Expired { .. })
+    }
 }
 
 pub fn expiry_status(expiration: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Expiry {
     match expiration {
         None => Expiry::Never,
-        Some(at) if at <= now => Expiry::Expired { at },
-        Some(at) if at - now <= EXPIRES_SOON => Expiry::ExpiresSoon { at },
-        Some(at) => Expiry::Valid { at },
+        Some(at) if at <= now => Expiry::Expired { ago: now - at },
+        Some(at) if at - now <= EXPIRES_SOON => Expiry::ExpiresSoon { in_: at - now },
+        Some(at) => Expiry::Valid { in_: at - now },
     }
 }
 
-/// "never expires", "expires in 3 days", "expired 2 months ago".
+/// "never expires", "expires in 3 days", "expired 2 months ago", "expired just now".
 pub fn describe_expiry(expiration: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
-    match expiry_status(expiration, now) {
-        Expiry::Never => "never expires".to_owned(),
-        Expiry::Expired { at } => format!("expired {}", relative(at, now)),
-        Expiry::ExpiresSoon { at } | Expiry::Valid { at } => format!("expires {}", relative(at, now)),
+    match (expiration, expiry_status(expiration, now)) {
+        (Some(at), Expiry::Expired { .. }) => format!("expired {}", relative(at, now)),
+        (Some(at), Expiry::ExpiresSoon { .. } | Expiry::Valid { .. }) => {
+            format!("expires {}", relative(at, now))
+        }
+        _ => "never expires".to_owned(),
+    }
+}
+
+/// "never used" or "last used 3 days ago".
+pub fn describe_last_use(last_used: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
+    match last_used {
+        None => "never used".to_owned(),
+        Some(at) => format!("last used {}", relative(at, now)),
     }
 }
 
@@ -111,21 +131,110 @@ mod tests {
     }
 
     #[test]
+    fn unit_boundaries() {
+        let n = now();
+        let cases = [
+            (Duration::seconds(44), "just now"),
+            (Duration::seconds(45), "in 1 minute"),
+            (Duration::seconds(89), "in 1 minute"),
+            (Duration::seconds(90), "in 2 minutes"),
+            (Duration::minutes(44), "in 44 minutes"),
+            (Duration::minutes(45), "in 1 hour"),
+            (Duration::minutes(-90), "2 hours ago"),
+            (Duration::hours(21), "in 21 hours"),
+            (Duration::hours(22), "in 1 day"),
+            (Duration::hours(36), "in 2 days"),
+            (Duration::days(25), "in 25 days"),
+            (Duration::days(26), "in 1 month"),
+            (Duration::days(-45), "2 months ago"),
+            (Duration::days(319), "in 11 months"),
+            (Duration::days(320), "in 1 year"),
+            (Duration::days(548), "in 2 years"),
+        ];
+        for (offset, expected) in cases {
+            assert_eq!(relative(n + offset, n), expected, "offset {offset}");
+        }
+    }
+
+    #[test]
     fn expiry_is_classified_against_now() {
         let n = now();
         assert_eq!(expiry_status(None, n), Expiry::Never);
-        assert!(matches!(expiry_status(Some(n - Duration::days(2)), n), Expiry::Expired { .. }));
-        assert!(matches!(expiry_status(Some(n), n), Expiry::Expired { .. }));
-        assert!(matches!(expiry_status(Some(n + Duration::days(3)), n), Expiry::ExpiresSoon { .. }));
-        assert!(matches!(expiry_status(Some(n + Duration::days(7)), n), Expiry::ExpiresSoon { .. }));
-        assert!(matches!(expiry_status(Some(n + Duration::days(8)), n), Expiry::Valid { .. }));
+        assert_eq!(
+            expiry_status(Some(n - Duration::days(2)), n),
+            Expiry::Expired {
+                ago: Duration::days(2)
+            }
+        );
+        assert_eq!(
+            expiry_status(Some(n), n),
+            Expiry::Expired {
+                ago: Duration::zero()
+            }
+        );
+        assert_eq!(
+            expiry_status(Some(n + Duration::days(3)), n),
+            Expiry::ExpiresSoon {
+                in_: Duration::days(3)
+            }
+        );
+        assert_eq!(
+            expiry_status(Some(n + Duration::days(7)), n),
+            Expiry::ExpiresSoon {
+                in_: Duration::days(7)
+            }
+        );
+        assert_eq!(
+            expiry_status(Some(n + Duration::days(7) + Duration::seconds(1)), n),
+            Expiry::Valid {
+                in_: Duration::days(7) + Duration::seconds(1)
+            }
+        );
+        assert!(
+            Expiry::Never.is_usable()
+                && !Expiry::Expired {
+                    ago: Duration::zero()
+                }
+                .is_usable()
+        );
     }
 
     #[test]
     fn expiry_descriptions() {
         let n = now();
         assert_eq!(describe_expiry(None, n), "never expires");
-        assert_eq!(describe_expiry(Some(n + Duration::days(3)), n), "expires in 3 days");
-        assert_eq!(describe_expiry(Some(n - Duration::days(60)), n), "expired 2 months ago");
+        assert_eq!(
+            describe_expiry(Some(n + Duration::days(3)), n),
+            "expires in 3 days"
+        );
+        assert_eq!(
+            describe_expiry(Some(n + Duration::minutes(5)), n),
+            "expires in 5 minutes"
+        );
+        assert_eq!(
+            describe_expiry(Some(n + Duration::days(400)), n),
+            "expires in 1 year"
+        );
+        assert_eq!(
+            describe_expiry(Some(n - Duration::days(60)), n),
+            "expired 2 months ago"
+        );
+        assert_eq!(describe_expiry(Some(n), n), "expired just now");
+        assert_eq!(describe_last_use(None, n), "never used");
+        assert_eq!(
+            describe_last_use(Some(n - Duration::hours(26)), n),
+            "last used 1 day ago"
+        );
+    }
+
+    #[test]
+    fn extreme_dates_do_not_panic() {
+        let n = now();
+        let far = [DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC];
+        for t in far {
+            assert!(!relative(t, n).is_empty());
+            assert!(!describe_expiry(Some(t), n).is_empty());
+            assert!(!relative(n, t).is_empty());
+        }
     }
 }

@@ -4,43 +4,69 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::de::DeserializeOwned;
 
 use super::models::{ConstraintViolation, ErrorEnvelope};
 
+/// Everything that can come back instead of metadata. Each variant keeps what caused it
+/// (status, Dynatrace's message, the violations, the page title) so that [`ApiError::title`]
+/// and [`ApiError::next_step`] can say what happened and what to do.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum ApiError {
     /// 400: the request was malformed; Dynatrace lists what is wrong.
     #[error("Dynatrace rejected the request (400): {message}")]
-    BadRequest { message: String, violations: Vec<ConstraintViolation> },
-    /// 401: no valid credential for this environment.
+    BadRequest {
+        message: String,
+        violations: Vec<ConstraintViolation>,
+    },
+    /// 401: no valid credential for this environment. Wrong, disabled and expired tokens all
+    /// give 401, and so does a good token sent to another environment.
     #[error("Dynatrace did not accept the credential (401)")]
     Unauthorized { message: Option<String> },
-    /// 403: a valid token without the scope the call needs.
+    /// 403: a valid token without the scope the call needs. `missing_scope` is the first of
+    /// the scopes Dynatrace names (any one of them would do; see [`ApiError::acceptable_scopes`]).
     #[error("The token lacks a required scope (403)")]
-    Forbidden { missing_scope: Option<String>, message: Option<String> },
-    /// 404, usually with no body: no such token in this environment.
+    Forbidden {
+        missing_scope: Option<String>,
+        message: Option<String>,
+    },
+    /// 404 with no body: no such token in this environment (never existed here, revoked, or
+    /// deleted: Dynatrace deletes expired tokens about 7 days after they expire).
     #[error("No such token in this environment (404)")]
     NotFound,
-    /// 429: too many requests.
+    /// 429: too many requests; `Retry-After` when the server sent one.
     #[error("Rate limited by Dynatrace (429)")]
     RateLimited { retry_after: Option<Duration> },
-    /// 5xx.
+    /// 5xx with Dynatrace's error body (or none).
     #[error("Server error ({status})")]
-    Server { status: u16, message: Option<String> },
+    Server {
+        status: u16,
+        message: Option<String>,
+    },
     /// Any other status Dynatrace does not document for these calls.
     #[error("Unexpected answer ({status})")]
-    UnexpectedStatus { status: u16, message: Option<String> },
-    /// The body is not JSON: typically an HTML page from a proxy or a login wall.
+    UnexpectedStatus {
+        status: u16,
+        message: Option<String>,
+    },
+    /// The body is not JSON: typically an HTML page from a proxy, a web server or a login wall.
+    /// `snippet` is a short, sanitised hint of the page (its `<title>` if it has one).
     #[error("The answer was not JSON (status {status}, {content_type})")]
-    NotJson { status: u16, content_type: String, snippet: String },
-    /// JSON, but not the shape the endpoint documents.
+    NotJson {
+        status: u16,
+        content_type: String,
+        snippet: String,
+    },
+    /// JSON, but not the shape the endpoint documents; `detail` is serde's message, with the
+    /// field it is about when that can be found.
     #[error("The answer did not have the expected shape (status {status}): {detail}")]
     UnexpectedShape { status: u16, detail: String },
-    /// The call got no answer at all: the browser blocked it (CORS) or nothing is listening.
+    /// The call got no answer the page may read. `cross_origin` is the hint the browser client
+    /// adds: to another origin the likely cause is CORS, to our own origin a server that is down.
     #[error("The call got no answer: {detail}")]
     Network { detail: String, cross_origin: bool },
+    /// No answer within the client's time limit.
     #[error("No answer within {} s", after.as_secs_f32())]
     Timeout { after: Duration },
     /// Cancelled because a newer check replaced it.
@@ -49,56 +75,167 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// A failed fetch; `cross_origin` says whether the target is on another origin than the
+    /// page (then the browser blocking it is the likely cause).
+    pub fn network(detail: impl Into<String>, cross_origin: bool) -> Self {
+        ApiError::Network {
+            detail: detail.into(),
+            cross_origin,
+        }
+    }
+
+    /// The HTTP status behind the error, if there was an answer at all.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::BadRequest { .. } => Some(400),
+            ApiError::Unauthorized { .. } => Some(401),
+            ApiError::Forbidden { .. } => Some(403),
+            ApiError::NotFound => Some(404),
+            ApiError::RateLimited { .. } => Some(429),
+            ApiError::Server { status, .. }
+            | ApiError::UnexpectedStatus { status, .. }
+            | ApiError::NotJson { status, .. }
+            | ApiError::UnexpectedShape { status, .. } => Some(*status),
+            ApiError::Network { .. } | ApiError::Timeout { .. } | ApiError::Aborted => None,
+        }
+    }
+
+    /// Whether trying again unchanged may help (rate limits, server trouble, no answer).
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            ApiError::RateLimited { .. }
+                | ApiError::Server { .. }
+                | ApiError::Network { .. }
+                | ApiError::Timeout { .. }
+        )
+    }
+
+    /// For a 403: every scope Dynatrace named, any one of which would do.
+    pub fn acceptable_scopes(&self) -> Vec<String> {
+        match self {
+            ApiError::Forbidden {
+                message: Some(message),
+                ..
+            } => acceptable_scopes(message),
+            ApiError::Forbidden {
+                missing_scope: Some(scope),
+                ..
+            } => vec![scope.clone()],
+            _ => Vec::new(),
+        }
+    }
+
     /// A short headline for the error panel.
     pub fn title(&self) -> String {
         match self {
             ApiError::BadRequest { .. } => "Dynatrace rejected the request (400)".into(),
             ApiError::Unauthorized { .. } => "Not authenticated (401)".into(),
-            ApiError::Forbidden { missing_scope: Some(scope), .. } => format!("Missing scope {scope} (403)"),
-            ApiError::Forbidden { .. } => "Missing scope (403)".into(),
+            ApiError::Forbidden {
+                missing_scope: Some(scope),
+                ..
+            } => format!("Missing scope {scope} (403)"),
+            ApiError::Forbidden { .. } => "Not allowed (403)".into(),
             ApiError::NotFound => "Token not found in this environment (404)".into(),
             ApiError::RateLimited { .. } => "Rate limited (429)".into(),
             ApiError::Server { status, .. } => format!("Dynatrace server error ({status})"),
             ApiError::UnexpectedStatus { status, .. } => format!("Unexpected answer ({status})"),
-            ApiError::NotJson { status, content_type, .. } => {
-                format!("The answer is not from the Dynatrace API (status {status}, {content_type})")
+            ApiError::NotJson {
+                status,
+                content_type,
+                ..
+            } => {
+                format!(
+                    "The answer is not from the Dynatrace API (status {status}, {content_type})"
+                )
             }
             ApiError::UnexpectedShape { .. } => "The answer has an unexpected shape".into(),
-            ApiError::Network { cross_origin: true, .. } => "Blocked by the browser, or unreachable".into(),
-            ApiError::Network { cross_origin: false, .. } => "The server is unreachable".into(),
-            ApiError::Timeout { after } => format!("No answer after {} seconds (timed out)", after.as_secs()),
+            ApiError::Network {
+                cross_origin: true, ..
+            } => "Blocked by the browser, or unreachable".into(),
+            ApiError::Network {
+                cross_origin: false,
+                ..
+            } => "The server is unreachable".into(),
+            ApiError::Timeout { after } => format!(
+                "No answer after {} seconds (timed out)",
+                after.as_secs().max(1)
+            ),
             ApiError::Aborted => "Cancelled".into(),
         }
     }
 
-    /// What the person can do about it.
+    /// What the person can do about it, in a sentence or three.
     pub fn next_step(&self) -> String {
+        let says = |m: &Option<String>| {
+            m.as_deref()
+                .map(|m| format!(" Dynatrace says: \u{201c}{}\u{201d}", short(m)))
+                .unwrap_or_default()
+        };
         match self {
             ApiError::BadRequest { message, violations } if violations.is_empty() => {
-                format!("Dynatrace says: {message}. Check the token ID for typos.")
+                format!("Dynatrace says: \u{201c}{}\u{201d}. Check the token ID for typos.", short(message))
             }
             ApiError::BadRequest { .. } => "Dynatrace listed what is wrong:".into(),
-            ApiError::Unauthorized { .. } => "The environment did not accept the access token: it is wrong, disabled or expired, or it belongs to another environment. Check the environment URL and the access token.".into(),
-            ApiError::Forbidden { missing_scope: Some(scope), .. } => format!("The access token is valid but lacks the {scope} scope. Use a token that has it (an admin can add the scope in Access tokens)."),
-            ApiError::Forbidden { message, .. } => format!("The access token is valid but may not make this call{}.", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default()),
-            ApiError::NotFound => "This environment has no such token: it was revoked or deleted (Dynatrace deletes expired tokens about 7 days after they expire), or it belongs to another environment.".into(),
-            ApiError::RateLimited { retry_after: Some(wait) } => format!("Too many requests. Try again in {} s.", wait.as_secs().max(1)),
+            ApiError::Unauthorized { message } => format!(
+                "The environment did not accept the access token: it is mistyped, disabled or expired (expired tokens stop working at once), or it belongs to another environment. Check the environment URL and the access token.{}",
+                says(message)
+            ),
+            ApiError::Forbidden { message, .. } => match self.acceptable_scopes().as_slice() {
+                [] => format!("The access token is valid but may not make this call.{}", says(message)),
+                [one] => format!("The access token is valid but lacks the {one} scope. Use a token that has it (an admin can create one under Access tokens)."),
+                several => format!("The access token is valid but lacks the scope for this call. Any one of these would do: {}. Use a token that has one (an admin can create one under Access tokens).", several.join(", ")),
+            },
+            ApiError::NotFound => "This environment has no such token: it was revoked or deleted (Dynatrace deletes expired tokens about 7 days after they expire), or it belongs to another environment. Check the environment URL.".into(),
+            ApiError::RateLimited { retry_after: Some(wait) } => format!("Too many requests. Try again in {}.", wait_text(*wait)),
             ApiError::RateLimited { retry_after: None } => "Too many requests. Wait a few seconds (Dynatrace's own clients wait 5 s) and try again.".into(),
-            ApiError::Server { message, .. } => format!("Dynatrace had a problem answering{}. Try again in a moment; if it persists, check the environment's status.", message.as_deref().map(|m| format!(" ({m})")).unwrap_or_default()),
-            ApiError::UnexpectedStatus { message, .. } => format!("This status is not documented for this call{}. Check the environment URL.", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default()),
+            ApiError::Server { message, .. } => format!(
+                "Dynatrace had a problem answering. Try again in a moment; if it persists, check the environment's status.{}",
+                says(message)
+            ),
+            ApiError::UnexpectedStatus { status: 300..=399, .. } => "The answer was a redirect, which the token API does not send: the URL probably points at a login page or a web server. Check the environment URL.".into(),
+            ApiError::UnexpectedStatus { message, .. } => format!(
+                "This status is not documented for this call. Check the environment URL.{}",
+                says(message)
+            ),
             ApiError::NotJson { snippet, .. } if snippet.is_empty() => "Something other than the Dynatrace API answered, such as a proxy, a login page or a web server. Check the environment URL, or the proxy that forwards /api/.".into(),
-            ApiError::NotJson { snippet, .. } => format!("Something other than the Dynatrace API answered (it said \u{201c}{snippet}\u{201d}), such as a proxy, a login page or a web server. Check the environment URL, or the proxy that forwards /api/."),
-            ApiError::UnexpectedShape { detail, .. } => format!("The answer was JSON but not token metadata ({detail}). Check that the URL points at a Dynatrace environment."),
-            ApiError::Network { cross_origin: true, .. } => "The browser got no answer it may read. Most likely the environment does not allow calls from this page's origin (CORS), which Dynatrace does not document; or the host is unreachable. Serve this page behind a reverse proxy that forwards /api/ to your environment and leave the environment URL empty (see the README), or check the URL and your network.".into(),
-            ApiError::Network { cross_origin: false, .. } => "Nothing answered at this page's own server. Check that the proxy or the sandbox is running.".into(),
+            ApiError::NotJson { snippet, .. } => format!("Something other than the Dynatrace API answered (its page says \u{201c}{snippet}\u{201d}), such as a proxy, a login page or a web server. Check the environment URL, or the proxy that forwards /api/."),
+            ApiError::UnexpectedShape { detail, .. } => format!("The answer was JSON but not token metadata ({detail}). Check that the URL points at a Dynatrace environment, not at another service."),
+            ApiError::Network { cross_origin: true, .. } => "The browser got no answer it may read. Most likely the environment does not allow calls from this page's origin (CORS), which Dynatrace does not document; otherwise the host is unreachable. Serve this page behind a reverse proxy that forwards /api/ to your environment and leave the environment URL empty (see the README), or check the URL and your network.".into(),
+            ApiError::Network { cross_origin: false, .. } => "Nothing answered at this page's own server. Check that the reverse proxy (or the sandbox) is running and forwards /api/.".into(),
             ApiError::Timeout { .. } => "The environment or a proxy in between did not answer in time. Check the URL and your network, then try again.".into(),
             ApiError::Aborted => "A newer check replaced this one.".into(),
         }
     }
 }
 
+/// A server's message, kept short enough for a sentence.
+fn short(message: &str) -> String {
+    let clean: String = message
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    clean.trim().trim_end_matches('.').to_owned()
+}
+
+fn wait_text(wait: Duration) -> String {
+    match wait.as_secs().max(1) {
+        1 => "1 second".into(),
+        s if s < 120 => format!("{s} seconds"),
+        s => format!("{} minutes", s.div_ceil(60)),
+    }
+}
+
 /// Turns an HTTP answer into the expected metadata or the error it means. Pure, so that every
 /// status and body is tested natively; never panics.
+///
+/// - 2xx: the body must be JSON of the expected shape (`NotJson`, `UnexpectedShape` if not).
+/// - 404 with an empty body or a JSON envelope: `NotFound`, which is how Dynatrace answers an
+///   unknown token. A 404 *page* (HTML, text) comes from something else: `NotJson`.
+/// - 429: `RateLimited` whatever the body, with `Retry-After` read as seconds or a date.
+/// - Other 4xx/5xx: typed by status, with the envelope's message if there is one; a non-JSON
+///   body (a proxy's or login page) is `NotJson`, which names status, type and page title.
 pub fn decode_response<T: DeserializeOwned>(
     status: u16,
     content_type: Option<&str>,
@@ -108,40 +245,86 @@ pub fn decode_response<T: DeserializeOwned>(
 ) -> Result<T, ApiError> {
     let content_type = content_type.unwrap_or("").trim().to_owned();
     let is_json = content_type.to_ascii_lowercase().contains("json");
-    let trimmed = body.trim();
+    let trimmed = body.trim_start_matches('\u{feff}').trim();
 
     if (200..300).contains(&status) {
+        if trimmed.is_empty() {
+            return Err(ApiError::UnexpectedShape {
+                status,
+                detail: "the body was empty".into(),
+            });
+        }
         if !is_json && !looks_like_json(trimmed) {
             return Err(not_json(status, &content_type, body));
         }
-        return serde_json::from_str::<T>(trimmed)
-            .map_err(|e| ApiError::UnexpectedShape { status, detail: shape_detail(&e) });
+        // Every model field is optional, so an error envelope would "decode" as empty metadata.
+        if let Some(error) = error_in_success(trimmed) {
+            return Err(ApiError::UnexpectedShape {
+                status,
+                detail: error,
+            });
+        }
+        return serde_json::from_str::<T>(trimmed).map_err(|e| ApiError::UnexpectedShape {
+            status,
+            detail: shape_detail::<T>(trimmed, &e),
+        });
+    }
+    if status == 429 {
+        return Err(ApiError::RateLimited {
+            retry_after: retry_after.and_then(|v| parse_retry_after(v, now)),
+        });
     }
 
-    // An error: the envelope's message if there is one. An HTML page is reported as such.
+    // An error status: the envelope's message if there is one; a page is reported as a page.
     let envelope = if trimmed.is_empty() {
         None
     } else {
         match serde_json::from_str::<ErrorEnvelope>(trimmed) {
             Ok(env) => env.error,
-            Err(_) if !is_json && !looks_like_json(trimmed) && status != 404 && status != 429 => {
-                return Err(not_json(status, &content_type, body));
+            Err(_) if !looks_like_json(trimmed) => {
+                return Err(not_json(status, &content_type, body))
             }
+            // JSON, but not Dynatrace's envelope: the status still says what happened.
             Err(_) => None,
         }
     };
-    let message = envelope.as_ref().and_then(|e| e.message.clone()).filter(|m| !m.trim().is_empty());
+    let message = envelope
+        .as_ref()
+        .and_then(|e| e.message.clone())
+        .filter(|m| !m.trim().is_empty());
     Err(match status {
         400 => ApiError::BadRequest {
             message: message.unwrap_or_else(|| "the input is invalid".into()),
-            violations: envelope.map(|e| e.constraint_violations).unwrap_or_default(),
+            violations: envelope
+                .map(|e| e.constraint_violations)
+                .unwrap_or_default(),
         },
         401 => ApiError::Unauthorized { message },
-        403 => ApiError::Forbidden { missing_scope: message.as_deref().and_then(missing_scope), message },
+        403 => ApiError::Forbidden {
+            missing_scope: message.as_deref().and_then(missing_scope),
+            message,
+        },
         404 => ApiError::NotFound,
-        429 => ApiError::RateLimited { retry_after: retry_after.and_then(|v| parse_retry_after(v, now)) },
         500..=599 => ApiError::Server { status, message },
         _ => ApiError::UnexpectedStatus { status, message },
+    })
+}
+
+/// A success status whose body is Dynatrace's error envelope (seen behind proxies that rewrite
+/// statuses): the envelope's message, so it is not mistaken for empty metadata.
+fn error_in_success(body: &str) -> Option<String> {
+    if !body.starts_with('{') || !body.contains("\"error\"") {
+        return None;
+    }
+    let envelope = serde_json::from_str::<ErrorEnvelope>(body).ok()?.error?;
+    let message = envelope
+        .message
+        .as_deref()
+        .map(short)
+        .unwrap_or_else(|| "no message".into());
+    Some(match envelope.code {
+        Some(code) => format!("the body is an error ({code}): {message}"),
+        None => format!("the body is an error: {message}"),
     })
 }
 
@@ -152,46 +335,118 @@ fn looks_like_json(body: &str) -> bool {
 fn not_json(status: u16, content_type: &str, body: &str) -> ApiError {
     ApiError::NotJson {
         status,
-        content_type: if content_type.is_empty() { "no content type".into() } else { content_type.into() },
+        content_type: if content_type.is_empty() {
+            "no content type".into()
+        } else {
+            content_type.chars().take(80).collect()
+        },
         snippet: snippet(body),
     }
 }
 
-fn shape_detail(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    // serde's messages are precise but long; keep the first clause.
-    text.chars().take(160).collect()
+/// serde's message, prefixed with the top-level field it is about when that can be found:
+/// `enabled: expected true or false, got string "yes"`. (Flattened models lose serde's own
+/// path, so the culprit is found by decoding each field alone; only on this error path.)
+fn shape_detail<T: DeserializeOwned>(body: &str, error: &serde_json::Error) -> String {
+    let mut detail = match culprit_field::<T>(body) {
+        Some((field, inner)) => format!("{field}: {inner}"),
+        None => error.to_string(),
+    };
+    if detail.chars().count() > 200 {
+        detail = detail
+            .chars()
+            .take(200)
+            .chain(std::iter::once('…'))
+            .collect();
+    }
+    detail
+}
+
+fn culprit_field<T: DeserializeOwned>(body: &str) -> Option<(String, String)> {
+    use serde_json::{Map, Value};
+    let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(body) else {
+        return None;
+    };
+    // Only meaningful when a model with no fields at all is acceptable (all ours are).
+    serde_json::from_value::<T>(Value::Object(Map::new())).ok()?;
+    fields.into_iter().find_map(|(key, value)| {
+        let field: String = key.chars().take(60).collect();
+        let alone = Value::Object(Map::from_iter([(key, value)]));
+        serde_json::from_value::<T>(alone)
+            .err()
+            .map(|e| (field, e.to_string()))
+    })
 }
 
 /// The scope named in `Token is missing required scope. Use one of: apiTokens.read`. When
-/// several are listed, any one of them is enough, so the first is named.
+/// several are listed any one of them is enough, so the first is named; see
+/// [`acceptable_scopes`] for all of them.
 pub fn missing_scope(message: &str) -> Option<String> {
-    let (_, rest) = message.split_once("Use one of:")?;
-    rest.split(',')
-        .map(|s| s.trim().trim_end_matches('.').trim())
-        .find(|s| !s.is_empty())
-        .map(str::to_owned)
+    acceptable_scopes(message).into_iter().next()
 }
 
-/// `Retry-After` is seconds or an HTTP date.
+/// Every scope listed after `Use one of:` in a 403 message, in Dynatrace's order.
+pub fn acceptable_scopes(message: &str) -> Vec<String> {
+    let Some((_, rest)) = message.split_once("Use one of:") else {
+        return Vec::new();
+    };
+    rest.split(',')
+        .map(|s| s.trim().trim_end_matches('.').trim())
+        .filter(|s| !s.is_empty() && s.len() <= 100 && !s.contains(char::is_whitespace))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `Retry-After` is delay-seconds or an HTTP date (IMF-fixdate, or the obsolete RFC 850 and
+/// asctime forms). A date in the past means "now".
 pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
     let value = value.trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
-    let at = DateTime::parse_from_rfc2822(value).ok()?.with_timezone(&Utc);
+    let at = DateTime::parse_from_rfc2822(value)
+        .map(|t| t.with_timezone(&Utc))
+        .or_else(|_| {
+            NaiveDateTime::parse_from_str(value, "%A, %d-%b-%y %H:%M:%S GMT").map(|n| n.and_utc())
+        })
+        .or_else(|_| {
+            NaiveDateTime::parse_from_str(value, "%a %b %e %H:%M:%S %Y").map(|n| n.and_utc())
+        })
+        .ok()?;
     Some((at - now).to_std().unwrap_or(Duration::ZERO))
 }
 
-/// A short, readable hint of what answered: the HTML `<title>` if any, else the start of the
-/// text without markup. Never more than 120 characters.
+/// A short, readable hint of what answered: the HTML `<title>` if any, else the text without
+/// markup. Control characters go, common entities are decoded, anything that looks like a
+/// Dynatrace token is replaced (a page might echo the request). At most 120 characters.
 fn snippet(body: &str) -> String {
-    let lower = body.to_ascii_lowercase();
-    let text = match (lower.find("<title>"), lower.find("</title>")) {
-        (Some(start), Some(end)) if end > start + 7 => body.get(start + 7..end).unwrap_or_default().to_owned(),
-        _ => strip_tags(body),
+    let head: String = body.chars().take(8192).collect();
+    let lower = head.to_ascii_lowercase();
+    let title = lower.find("<title").and_then(|open| {
+        let start = open + lower.get(open..)?.find('>')? + 1;
+        let end = start + lower.get(start..)?.find("</title")?;
+        head.get(start..end)
+    });
+    let text = match title {
+        Some(t) if !t.trim().is_empty() => t.to_owned(),
+        _ => strip_tags(&head),
     };
-    let clean = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = decode_entities(&text);
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let clean = words
+        .iter()
+        .map(|w| {
+            if looks_like_token(w) {
+                "[token hidden]"
+            } else {
+                w
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
     let mut out: String = clean.chars().take(120).collect();
     if clean.chars().count() > 120 {
         out.push('…');
@@ -202,10 +457,10 @@ fn snippet(body: &str) -> String {
 fn strip_tags(html: &str) -> String {
     let mut out = String::with_capacity(html.len().min(512));
     let mut in_tag = false;
-    for c in html.chars().take(4096) {
+    for c in html.chars() {
         match c {
             '<' => in_tag = true,
-            '>' => {
+            '>' if in_tag => {
                 in_tag = false;
                 out.push(' ');
             }
@@ -214,6 +469,25 @@ fn strip_tags(html: &str) -> String {
         }
     }
     out
+}
+
+fn decode_entities(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+}
+
+/// `dt0c01.PUBLIC.SECRET` and the like: a `dt0` word with at least two dots after it.
+fn looks_like_token(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    lower.find("dt0").is_some_and(|at| {
+        lower
+            .get(at..)
+            .is_some_and(|rest| rest.matches('.').count() >= 2)
+    })
 }
 
 #[cfg(test)]
@@ -234,7 +508,12 @@ mod tests {
 
     #[test]
     fn metadata_decodes() {
-        let t = decode(200, JSON, r#"{"id":"dt0c01.X","name":"myToken","scopes":["metrics.read","future.scope"]}"#).unwrap();
+        let t = decode(
+            200,
+            JSON,
+            r#"{"id":"dt0c01.X","name":"myToken","scopes":["metrics.read","future.scope"]}"#,
+        )
+        .unwrap();
         assert_eq!(t.name.as_deref(), Some("myToken"));
         assert_eq!(t.scopes.unwrap()[1], "future.scope");
     }
@@ -243,7 +522,10 @@ mod tests {
     fn bad_request_keeps_the_violations() {
         let body = r#"{"error":{"code":400,"message":"Constraints violated.","constraintViolations":[{"path":"id","message":"must match","parameterLocation":"PATH","location":null}]}}"#;
         match decode(400, JSON, body) {
-            Err(ApiError::BadRequest { message, violations }) => {
+            Err(ApiError::BadRequest {
+                message,
+                violations,
+            }) => {
                 assert_eq!(message, "Constraints violated.");
                 assert_eq!(violations[0].to_string(), "id (path): must match");
             }
@@ -253,9 +535,22 @@ mod tests {
 
     #[test]
     fn unauthorized_and_forbidden() {
-        assert!(matches!(decode(401, JSON, r#"{"error":{"code":401,"message":"Token Authentication failed"}}"#), Err(ApiError::Unauthorized { .. })));
-        match decode(403, JSON, r#"{"error":{"code":403,"message":"Token is missing required scope. Use one of: apiTokens.read, apiTokens.write"}}"#) {
-            Err(ApiError::Forbidden { missing_scope, .. }) => assert_eq!(missing_scope.as_deref(), Some("apiTokens.read")),
+        assert!(matches!(
+            decode(
+                401,
+                JSON,
+                r#"{"error":{"code":401,"message":"Token Authentication failed"}}"#
+            ),
+            Err(ApiError::Unauthorized { .. })
+        ));
+        match decode(
+            403,
+            JSON,
+            r#"{"error":{"code":403,"message":"Token is missing required scope. Use one of: apiTokens.read, apiTokens.write"}}"#,
+        ) {
+            Err(ApiError::Forbidden { missing_scope, .. }) => {
+                assert_eq!(missing_scope.as_deref(), Some("apiTokens.read"))
+            }
             other => panic!("{other:?}"),
         }
     }
@@ -263,15 +558,42 @@ mod tests {
     #[test]
     fn not_found_has_no_body() {
         assert_eq!(decode(404, None, ""), Err(ApiError::NotFound));
-        assert_eq!(decode(404, Some("text/html"), "<html>nope</html>"), Err(ApiError::NotFound));
+        assert_eq!(
+            decode(
+                404,
+                JSON,
+                r#"{"error":{"code":404,"message":"Token not found"}}"#
+            ),
+            Err(ApiError::NotFound)
+        );
+        // A 404 *page* is a web server or proxy that does not know the path, not Dynatrace.
+        assert!(matches!(
+            decode(
+                404,
+                Some("text/html"),
+                "<html><title>Not Found</title></html>"
+            ),
+            Err(ApiError::NotJson { status: 404, .. })
+        ));
     }
 
     #[test]
     fn rate_limits_read_retry_after_as_seconds_or_date() {
         let r: Result<ApiToken, _> = decode_response(429, JSON, Some("7"), "", now());
-        assert_eq!(r, Err(ApiError::RateLimited { retry_after: Some(Duration::from_secs(7)) }));
-        let r: Result<ApiToken, _> = decode_response(429, JSON, Some("Sun, 22 Nov 2026 12:00:30 GMT"), "", now());
-        assert_eq!(r, Err(ApiError::RateLimited { retry_after: Some(Duration::from_secs(30)) }));
+        assert_eq!(
+            r,
+            Err(ApiError::RateLimited {
+                retry_after: Some(Duration::from_secs(7))
+            })
+        );
+        let r: Result<ApiToken, _> =
+            decode_response(429, JSON, Some("Sun, 22 Nov 2026 12:00:30 GMT"), "", now());
+        assert_eq!(
+            r,
+            Err(ApiError::RateLimited {
+                retry_after: Some(Duration::from_secs(30))
+            })
+        );
         let r: Result<ApiToken, _> = decode_response(429, None, None, "", now());
         assert_eq!(r, Err(ApiError::RateLimited { retry_after: None }));
     }
@@ -280,50 +602,111 @@ mod tests {
     fn server_errors_keep_status_and_message() {
         assert_eq!(
             decode(500, JSON, r#"{"error":{"code":500,"message":"boom"}}"#),
-            Err(ApiError::Server { status: 500, message: Some("boom".into()) })
+            Err(ApiError::Server {
+                status: 500,
+                message: Some("boom".into())
+            })
         );
-        assert_eq!(decode(503, None, ""), Err(ApiError::Server { status: 503, message: None }));
+        assert_eq!(
+            decode(503, None, ""),
+            Err(ApiError::Server {
+                status: 503,
+                message: None
+            })
+        );
     }
 
     #[test]
     fn html_pages_are_reported_with_status_type_and_title() {
         let page = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>";
         match decode(502, Some("text/html"), page) {
-            Err(ApiError::NotJson { status, content_type, snippet }) => {
-                assert_eq!((status, content_type.as_str(), snippet.as_str()), (502, "text/html", "502 Bad Gateway"));
+            Err(ApiError::NotJson {
+                status,
+                content_type,
+                snippet,
+            }) => {
+                assert_eq!(
+                    (status, content_type.as_str(), snippet.as_str()),
+                    (502, "text/html", "502 Bad Gateway")
+                );
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(decode(200, Some("text/html; charset=utf-8"), "<!doctype html><title>Sign in</title>"), Err(ApiError::NotJson { status: 200, .. })));
+        assert!(matches!(
+            decode(
+                200,
+                Some("text/html; charset=utf-8"),
+                "<!doctype html><title>Sign in</title>"
+            ),
+            Err(ApiError::NotJson { status: 200, .. })
+        ));
     }
 
     #[test]
     fn malformed_or_wrong_json_is_a_shape_error() {
-        assert!(matches!(decode(200, JSON, r#"{"id": "dt0c01.X", "name": "#), Err(ApiError::UnexpectedShape { .. })));
-        assert!(matches!(decode(200, JSON, r#"[1,2]"#), Err(ApiError::UnexpectedShape { .. })));
-        assert!(matches!(decode(200, JSON, r#"{"enabled":"yes"}"#), Err(ApiError::UnexpectedShape { .. })));
+        assert!(matches!(
+            decode(200, JSON, r#"{"id": "dt0c01.X", "name": "#),
+            Err(ApiError::UnexpectedShape { .. })
+        ));
+        assert!(matches!(
+            decode(200, JSON, r#"[1,2]"#),
+            Err(ApiError::UnexpectedShape { .. })
+        ));
+        assert!(matches!(
+            decode(200, JSON, r#"{"enabled":"yes"}"#),
+            Err(ApiError::UnexpectedShape { .. })
+        ));
     }
 
     #[test]
     fn every_error_has_a_title_and_a_next_step() {
         let errors = [
-            ApiError::BadRequest { message: "x".into(), violations: vec![] },
+            ApiError::BadRequest {
+                message: "x".into(),
+                violations: vec![],
+            },
             ApiError::Unauthorized { message: None },
-            ApiError::Forbidden { missing_scope: Some("apiTokens.read".into()), message: None },
+            ApiError::Forbidden {
+                missing_scope: Some("apiTokens.read".into()),
+                message: None,
+            },
             ApiError::NotFound,
             ApiError::RateLimited { retry_after: None },
-            ApiError::Server { status: 500, message: None },
-            ApiError::UnexpectedStatus { status: 418, message: None },
-            ApiError::NotJson { status: 502, content_type: "text/html".into(), snippet: String::new() },
-            ApiError::UnexpectedShape { status: 200, detail: "x".into() },
-            ApiError::Network { detail: "x".into(), cross_origin: true },
-            ApiError::Timeout { after: Duration::from_secs(15) },
+            ApiError::Server {
+                status: 500,
+                message: None,
+            },
+            ApiError::UnexpectedStatus {
+                status: 418,
+                message: None,
+            },
+            ApiError::NotJson {
+                status: 502,
+                content_type: "text/html".into(),
+                snippet: String::new(),
+            },
+            ApiError::UnexpectedShape {
+                status: 200,
+                detail: "x".into(),
+            },
+            ApiError::Network {
+                detail: "x".into(),
+                cross_origin: true,
+            },
+            ApiError::Timeout {
+                after: Duration::from_secs(15),
+            },
             ApiError::Aborted,
         ];
         for e in errors {
             assert!(!e.title().is_empty() && !e.next_step().is_empty(), "{e:?}");
         }
-        assert!(ApiError::Network { detail: String::new(), cross_origin: true }.next_step().contains("CORS"));
+        assert!(ApiError::Network {
+            detail: String::new(),
+            cross_origin: true
+        }
+        .next_step()
+        .contains("CORS"));
     }
 
     proptest::proptest! {

@@ -1,5 +1,6 @@
-//! The contract with the Dynatrace token API: what it sends (models), where it lives
-//! (environment URLs), what its answers mean (errors), and what scopes allow (the catalogue).
+//! The contract with the Dynatrace token API, without the web: what it sends ([`models`]),
+//! where it lives ([`environment`]), what its answers mean ([`error`]), and what scopes allow
+//! ([`scopes`]). The browser client only adds the fetch itself.
 
 pub mod environment;
 pub mod error;
@@ -13,3 +14,4 @@ pub use models::{
     ConstraintViolation, EntityShortRepresentation, ErrorBody, ErrorEnvelope, StubList,
     TokenMetadata,
 };
+pub use scopes::{classify, group_scopes, lookup, Risk, ScopeGroup, ScopeInfo};

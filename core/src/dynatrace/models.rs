@@ -14,9 +14,17 @@ pub struct ApiToken {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub personal_access_token: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
@@ -99,7 +107,11 @@ pub struct ActiveGateToken {
     pub expiration_date: Option<DateTime<Utc>>,
     #[serde(default, with = "iso_date", skip_serializing_if = "Option::is_none")]
     pub last_used_date: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub seed_token: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_gate_type: Option<ActiveGateType>,
@@ -111,35 +123,60 @@ pub struct ActiveGateToken {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiTokenList {
-    #[serde(default, deserialize_with = "null_as_empty")]
+    #[serde(default, deserialize_with = "lenient::list")]
     pub api_tokens: Vec<ApiToken>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::number",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page_size: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::number",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<u64>,
+    /// Fields this version does not know.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// A page of `GET /api/v2/activeGateTokens`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ActiveGateTokenList {
-    #[serde(default, deserialize_with = "null_as_empty")]
+    #[serde(default, deserialize_with = "lenient::list")]
     pub active_gate_tokens: Vec<ActiveGateToken>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::number",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page_size: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::number",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<u64>,
+    /// Fields this version does not know.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// `GET /api/v1/tokens`: names and IDs only.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StubList {
-    #[serde(default, deserialize_with = "null_as_empty")]
+    #[serde(default, deserialize_with = "lenient::list")]
     pub values: Vec<EntityShortRepresentation>,
+    /// Fields this version does not know.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -150,6 +187,9 @@ pub struct EntityShortRepresentation {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Fields this version does not know.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// v1 token metadata (`GET /api/v1/tokens/{id}`, `POST /api/v1/tokens/lookup`): dates are UTC
@@ -163,8 +203,18 @@ pub struct TokenMetadata {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub revoked: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "lenient::bool",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub personal_access_token: Option<bool>,
     #[serde(default, with = "millis_date", skip_serializing_if = "Option::is_none")]
     pub created: Option<DateTime<Utc>>,
     #[serde(default, with = "millis_date", skip_serializing_if = "Option::is_none")]
@@ -199,11 +249,19 @@ pub struct ErrorEnvelope {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::number",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub code: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(default, deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub constraint_violations: Vec<ConstraintViolation>,
 }
 
@@ -231,51 +289,171 @@ impl std::fmt::Display for ConstraintViolation {
     }
 }
 
-fn null_as_empty<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
-    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+/// Deserializers that accept what Dynatrace documents *and* what its own examples and older
+/// releases send: `null` for any optional field, `"true"` and `"1"` as strings (the OpenAPI
+/// list examples do this), a single object where a list belongs (same examples), and dates as
+/// ISO strings or epoch milliseconds in either API version. Anything else is still an error, so
+/// a response that is really something else is reported as such.
+mod lenient {
+    use super::*;
+    use serde::de::Error as _;
+
+    /// `true`, `false`, `"true"`, `"false"` (any case) or `null`.
+    pub fn bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+        match Option::<Value>::deserialize(d)? {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(b)),
+            Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => Ok(Some(true)),
+            Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
+            Some(other) => Err(D::Error::custom(format!(
+                "expected true or false, got {}",
+                brief(&other)
+            ))),
+        }
+    }
+
+    /// An integer, as a number or a string of digits, or `null`.
+    pub fn number<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: TryFrom<i64> + std::str::FromStr,
+    {
+        let value = Option::<Value>::deserialize(d)?;
+        let parsed = match &value {
+            None | Some(Value::Null) => return Ok(None),
+            Some(Value::Number(n)) => n.as_i64().and_then(|n| T::try_from(n).ok()),
+            Some(Value::String(s)) => s.trim().parse::<T>().ok(),
+            Some(_) => None,
+        };
+        match (parsed, value) {
+            (Some(n), _) => Ok(Some(n)),
+            (None, Some(v)) => Err(D::Error::custom(format!(
+                "expected a whole number in range, got {}",
+                brief(&v)
+            ))),
+            (None, None) => Ok(None),
+        }
+    }
+
+    /// A list, a single item standing for a one-item list, or `null` (empty).
+    pub fn list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: serde::de::DeserializeOwned,
+    {
+        match Option::<Value>::deserialize(d)? {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Array(items)) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    serde_json::from_value(item)
+                        .map_err(|e| D::Error::custom(format!("item {i}: {e}")))
+                })
+                .collect(),
+            Some(item @ Value::Object(_)) => serde_json::from_value(item)
+                .map(|one| vec![one])
+                .map_err(D::Error::custom),
+            Some(other) => Err(D::Error::custom(format!(
+                "expected a list, got {}",
+                brief(&other)
+            ))),
+        }
+    }
+
+    /// A date: an ISO 8601 string (with or without fractions, `Z`, `+01:00` or `+0100`, or no
+    /// zone, which means UTC), or epoch milliseconds as a number or a string of digits.
+    pub fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        let value = Option::<Value>::deserialize(d)?;
+        let parsed = match &value {
+            None | Some(Value::Null) => return Ok(None),
+            Some(Value::String(s)) if s.trim().is_empty() => return Ok(None),
+            Some(Value::String(s)) => parse_date_text(s.trim()),
+            Some(Value::Number(n)) => n
+                .as_i64()
+                .or_else(|| n.as_f64().filter(|f| f.is_finite()).map(|f| f as i64))
+                .and_then(from_millis),
+            Some(_) => None,
+        };
+        match (parsed, value) {
+            (Some(t), _) => Ok(Some(t)),
+            (None, Some(v)) => Err(D::Error::custom(format!(
+                "expected an ISO 8601 date or epoch milliseconds, got {}",
+                brief(&v)
+            ))),
+            (None, None) => Ok(None),
+        }
+    }
+
+    pub(crate) fn parse_date_text(text: &str) -> Option<DateTime<Utc>> {
+        if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+            return Some(t.with_timezone(&Utc));
+        }
+        if let Ok(t) = DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f%z") {
+            return Some(t.with_timezone(&Utc));
+        }
+        if let Ok(n) = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f") {
+            return Some(n.and_utc());
+        }
+        if let Ok(day) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            return day.and_hms_opt(0, 0, 0).map(|n| n.and_utc());
+        }
+        text.parse::<i64>().ok().and_then(from_millis)
+    }
+
+    fn from_millis(ms: i64) -> Option<DateTime<Utc>> {
+        Utc.timestamp_millis_opt(ms).single()
+    }
+
+    /// The offending value in an error message, short: `string "yes"`, `a list`.
+    fn brief(value: &Value) -> String {
+        match value {
+            Value::String(s) => format!("string {:?}", s.chars().take(40).collect::<String>()),
+            Value::Number(n) => format!("number {n}"),
+            Value::Bool(b) => format!("{b}"),
+            Value::Array(_) => "a list".to_owned(),
+            Value::Object(_) => "an object".to_owned(),
+            Value::Null => "null".to_owned(),
+        }
+    }
 }
 
-/// ISO 8601 dates, leniently: with or without fractions, `Z` or an offset. `null` is absent.
+/// v2 dates: written as ISO 8601 with milliseconds, read leniently.
 mod iso_date {
     use super::*;
 
-    pub fn serialize<S: Serializer>(value: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(
+        value: &Option<DateTime<Utc>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         match value {
             Some(t) => s.serialize_str(&t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
             None => s.serialize_none(),
         }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
-        let Some(text) = Option::<String>::deserialize(d)? else { return Ok(None) };
-        parse(&text).map(Some).ok_or_else(|| serde::de::Error::custom(format!("not an ISO 8601 date: {text:?}")))
-    }
-
-    pub(crate) fn parse(text: &str) -> Option<DateTime<Utc>> {
-        if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-            return Some(t.with_timezone(&Utc));
-        }
-        // Without a zone, Dynatrace means UTC.
-        chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f").ok().map(|n| n.and_utc())
-    }
+    pub use super::lenient::date as deserialize;
 }
 
-/// UTC milliseconds (v1). `null` is absent.
+/// v1 dates: written as UTC milliseconds, read leniently.
 mod millis_date {
     use super::*;
 
-    pub fn serialize<S: Serializer>(value: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(
+        value: &Option<DateTime<Utc>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         match value {
             Some(t) => s.serialize_i64(t.timestamp_millis()),
             None => s.serialize_none(),
         }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
-        let Some(ms) = Option::<i64>::deserialize(d)? else { return Ok(None) };
-        Utc.timestamp_millis_opt(ms)
-            .single()
-            .map(Some)
-            .ok_or_else(|| serde::de::Error::custom(format!("timestamp out of range: {ms}")))
-    }
+    pub use super::lenient::date as deserialize;
+}
+
+/// Parses a date the way the models do; for callers that get dates from elsewhere (e.g. a
+/// pasted export). `None` if it is not a date.
+pub fn parse_date(text: &str) -> Option<DateTime<Utc>> {
+    lenient::parse_date_text(text.trim())
 }

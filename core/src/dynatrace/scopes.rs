@@ -1,24 +1,31 @@
 //! Scopes: what a token may do, by how much harm it could do in the wrong hands.
 //!
-//! Risk classes, most dangerous first (a token's worst scope decides how fast to act):
-//! - **Token management** (critical): can create, change, revoke or read tokens. `apiTokens.write`
-//!   mints new tokens with any scope, so it is as good as every scope.
-//! - **Secrets and data export** (critical): reads stored credentials, logs, user sessions,
-//!   memory dumps, traces: data that leaks personal information and other secrets.
-//! - **Installer download** (high): installers carry the tenant token, so agents can be
-//!   connected to this environment.
-//! - **Configuration** (high): changes settings, extensions (code that runs on hosts), network
-//!   zones, privacy rules: can silence monitoring or run code.
-//! - **Other writes** (medium): changes entities, problems, SLOs, synthetic data.
-//! - **Ingest** (medium): sends data in; false data can raise or hide alerts and costs money.
-//! - **Read** (low): reads monitoring data and configuration.
-//! - **Unknown**: a scope this version does not know; shown as it is.
+//! Risk classes, most dangerous first (a token's worst scope decides how fast to act when it
+//! leaks). The order of [`Risk`]'s variants is this order, so sorting by risk puts the most
+//! dangerous first.
+//!
+//! | class | severity | scopes (examples) | why |
+//! |---|---|---|---|
+//! | Token management | critical | `apiTokens.*`, `activeGateTokenManagement.*`, `TenantTokenManagement`, `tenantTokenRotation.write`, `agentTokenManagement.read` | `apiTokens.write` mints new tokens with any scope, so it is as good as every scope; reading tokens maps which ones are worth stealing; rotating the tenant token cuts agents off |
+//! | Secrets and data export | critical | `credentialVault.read`, `logs.read`, `LogExport`, `DataExport`, `DTAQLAccess`, `auditLogs.read`, `CaptureRequestData`, `MemoryDump`, `DiagnosticExport`, `RestRequestForwarding`, `traces.lookup` | reads stored credentials or data that routinely holds personal data and leaked secrets |
+//! | Installer download | high | `InstallerDownload` (PaaS tokens) | installers carry the tenant token: whoever has one can connect agents to this environment |
+//! | Configuration | high | `settings.write`, `WriteConfig`, `extensions.write`, `credentialVault.write`, `oneAgents.write`, `networkZones.write`, `DataPrivacy` | can silence alerting, change what is captured, or run extension code on monitored hosts |
+//! | Other writes | medium | `entities.write`, `problems.write`, `slo.write`, `metrics.write` | changes monitoring objects and their data |
+//! | Ingest | medium | `metrics.ingest`, `logs.ingest`, `events.ingest`, `openTelemetryTrace.ingest`, `bizevents.ingest`, `openpipeline.*` | sends data in: false data can raise or hide alerts and costs ingest volume |
+//! | Read | low | `metrics.read`, `entities.read`, `ReadConfig` | reads monitoring data and configuration |
+//! | Unknown | unknown | anything not in the catalogue and not recognisable by its suffix | newer than this catalogue, or misspelt |
+//!
+//! Scopes this version does not know are classified by name ([`classify`]): a `token` in the
+//! name (other than `.read`) is token management, `.write`/`.create`/`.delete`/`.install` is a
+//! write, `.ingest` and `openpipeline.` are ingest, `.read` is read, the rest unknown.
 
 use serde::Serialize;
 
 #[path = "scope_table.rs"]
 mod table;
 
+/// How much harm a scope can do in the wrong hands; variants in order of severity, most
+/// dangerous first (see the module documentation for the reasoning).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Risk {
@@ -33,6 +40,30 @@ pub enum Risk {
 }
 
 impl Risk {
+    /// Every class, most dangerous first: for legends.
+    pub const ALL: [Risk; 8] = [
+        Risk::TokenManagement,
+        Risk::Secrets,
+        Risk::Installer,
+        Risk::Configuration,
+        Risk::Write,
+        Risk::Ingest,
+        Risk::Read,
+        Risk::Unknown,
+    ];
+
+    /// 4 critical, 3 high, 2 medium, 1 low, 0 unknown: higher is worse. (`Unknown` is not
+    /// "safe"; it is ranked last because nothing is known, and shown as such.)
+    pub fn severity(self) -> u8 {
+        match self.severity_name() {
+            "critical" => 4,
+            "high" => 3,
+            "medium" => 2,
+            "low" => 1,
+            _ => 0,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Risk::TokenManagement => "Token management",
@@ -48,10 +79,18 @@ impl Risk {
 
     pub fn explanation(self) -> &'static str {
         match self {
-            Risk::TokenManagement => "Can mint, change or list tokens: revoke a leaked token with these first.",
-            Risk::Secrets => "Reads credentials or data that often holds personal data and secrets.",
-            Risk::Installer => "Installers carry the tenant token: agents can join this environment.",
-            Risk::Configuration => "Can change settings or run extension code: monitoring can be silenced.",
+            Risk::TokenManagement => {
+                "Can mint, change or list tokens: revoke a leaked token with these first."
+            }
+            Risk::Secrets => {
+                "Reads credentials or data that often holds personal data and secrets."
+            }
+            Risk::Installer => {
+                "Installers carry the tenant token: agents can join this environment."
+            }
+            Risk::Configuration => {
+                "Can change settings or run extension code: monitoring can be silenced."
+            }
             Risk::Write => "Can change monitoring data and objects.",
             Risk::Ingest => "Can send data in: false data can raise or hide alerts.",
             Risk::Read => "Reads monitoring data and configuration.",
@@ -82,8 +121,11 @@ pub struct ScopeInfo {
     pub group: &'static str,
     pub risk: Risk,
     pub description: &'static str,
-    /// Described on Dynatrace's "Tokens and authentication" page (else only listed in its SDK).
+    /// Described on Dynatrace's "Tokens and authentication" page. `false`: only listed in its
+    /// SDK, so the name and description here are our best reading.
     pub documented: bool,
+    /// May be given to a personal access token.
+    pub personal_access_token: bool,
 }
 
 pub fn catalogue() -> &'static [ScopeInfo] {
@@ -102,7 +144,11 @@ pub fn classify(value: &str) -> Risk {
     let v = value.to_ascii_lowercase();
     if v.contains("token") && !v.ends_with(".read") {
         Risk::TokenManagement
-    } else if v.ends_with(".write") || v.ends_with(".create") || v.ends_with(".delete") || v.ends_with(".install") {
+    } else if v.ends_with(".write")
+        || v.ends_with(".create")
+        || v.ends_with(".delete")
+        || v.ends_with(".install")
+    {
         Risk::Write
     } else if v.ends_with(".ingest") || v.starts_with("openpipeline.") {
         Risk::Ingest
@@ -119,13 +165,21 @@ pub struct ScopeView {
     pub value: String,
     pub name: String,
     pub description: String,
+    /// In this catalogue.
     pub known: bool,
+    /// Described by Dynatrace's documentation (`false` for unknown and undescribed scopes).
+    pub documented: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ScopeGroup {
     pub risk: Risk,
     pub scopes: Vec<ScopeView>,
+}
+
+/// Everything the catalogue knows, in Dynatrace's order.
+pub fn all_known_values() -> impl Iterator<Item = &'static str> {
+    table::SCOPES.iter().map(|s| s.value)
 }
 
 /// Groups a token's scopes by risk, most dangerous group first, scopes by name within a group.
@@ -137,22 +191,43 @@ pub fn group_scopes(scopes: &[String]) -> Vec<ScopeGroup> {
         let (risk, view) = match lookup(value) {
             Some(info) => (
                 info.risk,
-                ScopeView { value: value.clone(), name: info.name.into(), description: info.description.into(), known: true },
+                ScopeView {
+                    value: value.clone(),
+                    name: info.name.into(),
+                    description: info.description.into(),
+                    known: true,
+                    documented: info.documented,
+                },
             ),
             None => {
                 let risk = classify(value);
-                let description = format!("Not in this checker's catalogue. Judged by its name: {}", risk.label().to_lowercase());
-                (risk, ScopeView { value: value.clone(), name: value.clone(), description, known: false })
+                let description = format!(
+                    "Not in this checker's catalogue. Judged by its name: {}",
+                    risk.label().to_lowercase()
+                );
+                (
+                    risk,
+                    ScopeView {
+                        value: value.clone(),
+                        name: value.clone(),
+                        description,
+                        known: false,
+                        documented: false,
+                    },
+                )
             }
         };
         match groups.iter_mut().find(|g| g.risk == risk) {
             Some(group) => group.scopes.push(view),
-            None => groups.push(ScopeGroup { risk, scopes: vec![view] }),
+            None => groups.push(ScopeGroup {
+                risk,
+                scopes: vec![view],
+            }),
         }
     }
     groups.sort_by_key(|g| g.risk);
     for group in &mut groups {
-        group.scopes.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        group.scopes.sort_by_key(|s| s.name.to_lowercase());
     }
     groups
 }
@@ -173,7 +248,9 @@ mod tests {
         values.sort_unstable();
         values.dedup();
         assert_eq!(values.len(), catalogue().len(), "duplicate scope values");
-        assert!(catalogue().iter().all(|s| !s.description.is_empty() && !s.name.is_empty()));
+        assert!(catalogue()
+            .iter()
+            .all(|s| !s.description.is_empty() && !s.name.is_empty()));
     }
 
     #[test]
@@ -198,10 +275,26 @@ mod tests {
 
     #[test]
     fn groups_come_most_dangerous_first() {
-        let scopes: Vec<String> = ["metrics.read", "logs.ingest", "apiTokens.write", "metrics.read", "settings.write"].map(String::from).to_vec();
+        let scopes: Vec<String> = [
+            "metrics.read",
+            "logs.ingest",
+            "apiTokens.write",
+            "metrics.read",
+            "settings.write",
+        ]
+        .map(String::from)
+        .to_vec();
         let groups = group_scopes(&scopes);
         let risks: Vec<_> = groups.iter().map(|g| g.risk).collect();
-        assert_eq!(risks, [Risk::TokenManagement, Risk::Configuration, Risk::Ingest, Risk::Read]);
+        assert_eq!(
+            risks,
+            [
+                Risk::TokenManagement,
+                Risk::Configuration,
+                Risk::Ingest,
+                Risk::Read
+            ]
+        );
         assert_eq!(groups.iter().map(|g| g.scopes.len()).sum::<usize>(), 4);
         assert_eq!(worst(&scopes), Some(Risk::TokenManagement));
     }
