@@ -463,7 +463,11 @@ pub async fn v1_lookup(State(sb): Shared, request: Request) -> Response {
 }
 
 /// Creating, changing and deleting tokens is out of scope: the sandbox is read-only.
-pub async fn read_only() -> Response {
+pub async fn read_only(State(sb): Shared, request: Request) -> Response {
+    // Authentication comes first, as everywhere in Dynatrace's API.
+    if let Err(r) = authorize(&sb, &Caller::from(&request), &[]) {
+        return r;
+    }
     envelope(StatusCode::METHOD_NOT_ALLOWED, "The sandbox is read-only: tokens cannot be created, changed or deleted here.", vec![])
 }
 
