@@ -198,3 +198,14 @@ fn invisible_and_look_alike_characters_are_named() {
     let (_, index) = error(&format!("DT_API_TOKEN={cyrillic}"));
     assert_eq!(index, Some(13 + 30));
 }
+
+#[test]
+fn a_stripped_name_never_echoes_the_secret() {
+    // Found by the fuzzer: `NAME:VALUE:VALUE` where a "name" is the secret itself.
+    let input = "  JJJJJJJJJJJJJJJJJJJJJ:JJJJJJJJJJJJJJJJJJJJJJJHJJJJJJJJJJ:JJJJJJJJJJJJJJJJJJJJJJJHJJJJJJJJJJ";
+    let t = parse(input).unwrap();
+    let secret = t.secret().unwrap().expose().to_owned();
+    for shown in [format!("{t:?}"), serde_json::to_string(&t).unwrap()] {
+        assert!(!shown.contains(&secret), "{shown}");
+    }
+}

@@ -295,7 +295,7 @@ impl Serialize for ParsedToken {
 
 /// Parses whatever a person pastes. Never panics.
 pub fn parse(input: &str) -> Result<ParsedToken, ParseError> {
-    let (start, text, stripped) = normalise(input);
+    let (start, text, mut stripped) = normalise(input);
     // Character offset of the normalised text in the original input, for error positions.
     let char_base = input[..start].chars().count();
     if text.is_empty() {
@@ -306,6 +306,17 @@ pub fn parse(input: &str) -> Result<ParsedToken, ParseError> {
         && token.kind == TokenKind::ApiToken
     {
         token.warnings.push(Warning::BearerScheme);
+    }
+    // A name is shown back to the person, so it must never carry secret material (a pasted
+    // `SECRET:...` would otherwise echo it).
+    if let Some(secret) = token.secret.as_ref().map(|s| s.expose().to_owned()) {
+        for item in &mut stripped {
+            if let Stripped::Assignment(name) = item {
+                if name.len() >= 8 && (secret.contains(name.as_str()) || name.contains(secret.as_str())) {
+                    *name = "a variable".to_owned();
+                }
+            }
+        }
     }
     token.stripped = stripped;
     Ok(token)
