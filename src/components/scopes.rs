@@ -20,7 +20,7 @@ pub fn ScopeChips(props: &ScopeChipsProps) -> Html {
         <section class="dtc-scopes" data-testid="scopes" aria-label="Scopes">
             if let Some(worst) = worst {
                 <p class="dtc-risk-summary" data-risk={worst.severity_name()} data-testid="risk-summary">
-                    { format!("{} scope{}; most dangerous: {} ({})", props.scopes.len(), if props.scopes.len() == 1 { "" } else { "s" }, worst.label().to_lowercase(), worst.severity_name()) }
+                    { format!("{} scope{}; most dangerous: {} ({})", props.scopes.len(), if props.scopes.len() == 1 { "" } else { "s" }, worst.label().to_ascii_lowercase(), worst.severity_name()) }
                 </p>
             }
             { for groups.iter().map(group) }

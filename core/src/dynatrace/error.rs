@@ -67,7 +67,7 @@ pub enum ApiError {
     #[error("The call got no answer: {detail}")]
     Network { detail: String, cross_origin: bool },
     /// No answer within the client's time limit.
-    #[error("No answer within {} s", after.as_secs_f32())]
+    #[error("No answer within {} ms", after.as_millis())]
     Timeout { after: Duration },
     /// Cancelled because a newer check replaced it.
     #[error("Cancelled")]

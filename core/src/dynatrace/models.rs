@@ -282,7 +282,7 @@ impl std::fmt::Display for ConstraintViolation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let message = self.message.as_deref().unwrap_or("is not valid");
         match (self.path.as_deref(), self.parameter_location.as_deref()) {
-            (Some(path), Some(loc)) => write!(f, "{path} ({}): {message}", loc.to_lowercase()),
+            (Some(path), Some(loc)) => write!(f, "{path} ({}): {message}", loc.to_ascii_lowercase()),
             (Some(path), None) => write!(f, "{path}: {message}"),
             _ => f.write_str(message),
         }

@@ -203,7 +203,7 @@ pub fn group_scopes(scopes: &[String]) -> Vec<ScopeGroup> {
                 let risk = classify(value);
                 let description = format!(
                     "Not in this checker's catalogue. Judged by its name: {}",
-                    risk.label().to_lowercase()
+                    risk.label().to_ascii_lowercase()
                 );
                 (
                     risk,
@@ -227,7 +227,7 @@ pub fn group_scopes(scopes: &[String]) -> Vec<ScopeGroup> {
     }
     groups.sort_by_key(|g| g.risk);
     for group in &mut groups {
-        group.scopes.sort_by_key(|s| s.name.to_lowercase());
+        group.scopes.sort_by_key(|s| s.name.to_ascii_lowercase());
     }
     groups
 }
