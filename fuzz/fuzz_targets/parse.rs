@@ -6,7 +6,8 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|text: &str| {
     match dt_core::token::parse(text) {
         Ok(token) => {
-            if let Some(secret) = token.secret().filter(|s| s.len() >= 8) {
+            // (Unless the secret also stands in the ID, which is public by design.)
+            if let Some(secret) = token.secret().filter(|s| s.len() >= 8 && !token.id().contains(s.expose())) {
                 let secret = secret.expose();
                 for shown in [format!("{token:?}"), token.masked(), serde_json::to_string(&token).unwrap_or_default()] {
                     assert!(!shown.contains(secret), "secret shown");
