@@ -8,9 +8,10 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use chrono::Utc;
+use dt_core::dynatrace::queries::{Page, V1Filter};
 use dt_core::dynatrace::{
-    decode_response, ActiveGateToken, ApiError, ApiToken, ApiTokenSecret, EnvironmentUrl,
-    TokenMetadata,
+    decode_response, ActiveGateToken, ActiveGateTokenList, ApiError, ApiToken, ApiTokenList,
+    ApiTokenSecret, EnvironmentUrl, StubList, TokenMetadata,
 };
 use dt_core::token::{Lookup, ParsedToken};
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -93,6 +94,56 @@ pub async fn check(request: CheckRequest<'_>, abort: &AbortController) -> Result
         }
         Lookup::NotPossible { reason } => Err(CheckError::NotPossible { reason }),
     }
+}
+
+/// One page of `GET /api/v2/apiTokens`: the first for a query, or the one after a `nextPageKey`.
+pub async fn list_api_tokens(
+    environment: &EnvironmentUrl,
+    access_token: &str,
+    page: Page<'_>,
+    timeout: Duration,
+    abort: &AbortController,
+) -> Result<ApiTokenList, ApiError> {
+    let url = format!("{}/v2/apiTokens{}", environment.api_base(), page.query_string());
+    list(environment, access_token, &url, timeout, abort).await
+}
+
+/// One page of `GET /api/v2/activeGateTokens`.
+pub async fn list_activegate_tokens(
+    environment: &EnvironmentUrl,
+    access_token: &str,
+    page: Page<'_>,
+    timeout: Duration,
+    abort: &AbortController,
+) -> Result<ActiveGateTokenList, ApiError> {
+    let url = format!("{}/v2/activeGateTokens{}", environment.api_base(), page.query_string());
+    list(environment, access_token, &url, timeout, abort).await
+}
+
+/// `GET /api/v1/tokens` (deprecated, but the only list with legacy tokens).
+pub async fn list_v1_tokens(
+    environment: &EnvironmentUrl,
+    access_token: &str,
+    filter: &V1Filter,
+    timeout: Duration,
+    abort: &AbortController,
+) -> Result<StubList, ApiError> {
+    let url = format!("{}/v1/tokens{}", environment.api_base(), filter.query_string());
+    list(environment, access_token, &url, timeout, abort).await
+}
+
+async fn list<T: DeserializeOwned>(
+    environment: &EnvironmentUrl,
+    access_token: &str,
+    url: &str,
+    timeout: Duration,
+    abort: &AbortController,
+) -> Result<T, ApiError> {
+    let call = Call { environment, timeout, abort };
+    call.send::<T>(Request::get(url), access_token.trim(), None).await.map_err(|e| match e {
+        CheckError::Api(api) => api,
+        other => ApiError::Network { detail: other.to_string(), cross_origin: false },
+    })
 }
 
 /// Token IDs are `[A-Za-z0-9.-]`, but a pasted ID is user input: never let it change the path.

@@ -34,3 +34,46 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| JsError::new(&e.to_string()))
 }
+
+/// How much of a text one slice of [`scan_text_async`] scans before giving the page its thread
+/// back: a few milliseconds of work in a browser.
+const SLICE_BYTES: usize = 1 << 20;
+
+/// Scans a large text (a 50 MB log) without blocking the page: the text is copied into wasm and
+/// scanned in slices, yielding to the event loop between them (copying 50 MB at once would
+/// itself block for a few hundred ms). `onProgress(scannedBytes, totalBytes)` is called after
+/// each scanned slice. Resolves to the same findings as `scanText`.
+#[wasm_bindgen(js_name = scanTextAsync)]
+pub async fn scan_text_async(text: js_sys::JsString, on_progress: Option<js_sys::Function>) -> Result<JsValue, JsError> {
+    let text = copy_in_slices(&text).await;
+    let mut scanner = dt_core::token::Scanner::new();
+    let total = JsValue::from_f64(text.len() as f64);
+    while !scanner.step(&text, SLICE_BYTES) {
+        if let Some(callback) = &on_progress {
+            let _ = callback.call2(&JsValue::NULL, &JsValue::from_f64(scanner.position() as f64), &total);
+        }
+        gloo_timers::future::TimeoutFuture::new(0).await;
+    }
+    to_js(&scanner.into_findings())
+}
+
+/// Copies a JS string into a Rust `String` a slice at a time. Slices never end between the two
+/// halves of a surrogate pair, so no character is damaged.
+async fn copy_in_slices(text: &js_sys::JsString) -> String {
+    const UNITS: u32 = 1 << 19;
+    let length = text.length();
+    let mut out = String::with_capacity(length as usize);
+    let mut at = 0;
+    while at < length {
+        let mut end = (at + UNITS).min(length);
+        if end < length && (0xD800..0xDC00).contains(&(text.char_code_at(end - 1) as u32)) {
+            end -= 1;
+        }
+        out.push_str(&String::from(text.slice(at, end)));
+        at = end;
+        if at < length {
+            gloo_timers::future::TimeoutFuture::new(0).await;
+        }
+    }
+    out
+}

@@ -224,3 +224,46 @@ fn the_page_mount_point_is_optional() {
     assert!(document.query_selector(".dtc").ok().flatten().is_none());
     let _ = document.body().map(|b| b.unchecked_into::<web_sys::HtmlElement>());
 }
+
+mod lists {
+    use super::*;
+    use dt_core::dynatrace::queries::{ListQuery, Page, V1Filter};
+    use dt_token_checker::client::{list_activegate_tokens, list_api_tokens, list_v1_tokens};
+
+    fn env() -> EnvironmentUrl {
+        EnvironmentUrl::parse(cors()).expect("env")
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_v2_list_pages_with_fields_and_a_selector() {
+        let admin = admin_token().await;
+        let abort = AbortController::new().expect("abort");
+        let timeout = Duration::from_secs(5);
+        let query = ListQuery { page_size: Some(100), fields: Some("+scopes".into()), selector: Some("owner(\"john.smith\")".into()), ..ListQuery::default() };
+        let page = list_api_tokens(&env(), &admin, Page::First(&query), timeout, &abort).await.expect("first page");
+        assert!(!page.api_tokens.is_empty());
+        assert!(page.api_tokens.iter().all(|t| t.owner.as_deref() == Some("john.smith") && t.scopes.is_some()));
+        assert_eq!(page.next_page_key, None, "the selected tokens fit in one page");
+
+        // A follow-up page with more than its key is a 400, and the client says so.
+        let all = list_api_tokens(&env(), &admin, Page::First(&ListQuery::default()), timeout, &abort).await.expect("all");
+        assert!(all.total_count.unwrap_or_default() >= all.api_tokens.len() as u64);
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_activegate_and_v1_lists() {
+        let admin = admin_token().await;
+        let abort = AbortController::new().expect("abort");
+        let timeout = Duration::from_secs(5);
+        let ag = list_activegate_tokens(&env(), &admin, Page::First(&ListQuery::default()), timeout, &abort).await.expect("ag list");
+        assert!(ag.active_gate_tokens.iter().any(|t| t.id.as_deref() == Some("dt0g02.4KWZO5EF")));
+
+        let filter = V1Filter { permissions: vec!["DataExport".into(), "logs.read".into()], limit: Some(10), ..V1Filter::default() };
+        let v1 = list_v1_tokens(&env(), &admin, &filter, timeout, &abort).await.expect("v1 list");
+        let names: Vec<_> = v1.values.iter().filter_map(|v| v.name.clone()).collect();
+        assert_eq!(names, ["automation-god-mode"]);
+
+        let denied = list_v1_tokens(&env(), EXAMPLE, &V1Filter::default(), timeout, &abort).await;
+        assert!(matches!(denied, Err(ApiError::Forbidden { .. })), "{denied:?}");
+    }
+}

@@ -5,6 +5,7 @@
 pub mod environment;
 pub mod error;
 pub mod models;
+pub mod queries;
 pub mod scopes;
 
 pub use environment::{EnvironmentKind, EnvironmentUrl, EnvironmentUrlError};
