@@ -152,8 +152,12 @@ test("a hanging server times out with a clear message", async ({ page, request }
   await paste(page, EXAMPLE_TOKEN);
   await checkButton(page).click();
   await expect(page.getByRole("status")).toContainText("Looking the token up");
+  await expectNoAxeViolations(page, "loading");
+  await page.screenshot({ path: `${SHOTS}/loading.png`, fullPage: true });
   await page.clock.runFor(16_000);
   await expect(page.getByTestId("error-panel")).toContainText(/did not answer|timed out|time/i);
+  await expectNoAxeViolations(page, "timeout");
+  await page.screenshot({ path: `${SHOTS}/error-timeout.png`, fullPage: true });
 });
 
 test("a call the browser blocks (no CORS) is explained", async ({ page }) => {
