@@ -67,6 +67,9 @@ test("a malformed token points at the offending character", async ({ page }) => 
   await paste(page, "dt0c01.ST2EY72KQINMH574WMNVI7YО.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM");
   const error = page.getByTestId("parse-error");
   await expect(error).toContainText("Cyrillic");
+  await expect(error.locator(".dtc-mark")).toHaveText("О");
+  await expect(error).not.toContainText("G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM");
+  await expect(page.locator("#dtc-check-blocker")).toContainText("Fix the token first");
   await expect(checkButton(page)).toHaveAttribute("aria-disabled", "true");
   await expectNoAxeViolations(page, "parse error");
   await page.screenshot({ path: `${SHOTS}/parse-error.png`, fullPage: true });

@@ -74,8 +74,10 @@ impl State {
 
     /// Why "Check" can't run now, or `None` when it can.
     pub fn blocker(&self) -> Option<&'static str> {
-        if self.token().is_none() {
-            return Some("Paste a token or a token ID first.");
+        match &self.parsed {
+            None => return Some("Paste a token or a token ID first."),
+            Some(Err(_)) => return Some("Fix the token first: see what is wrong below."),
+            Some(Ok(_)) => {}
         }
         match &self.environment {
             None => Some("Enter your Dynatrace environment URL first."),
@@ -177,6 +179,8 @@ mod tests {
         assert_eq!(empty.blocker(), Some("Paste a token or a token ID first."));
         let bad_env = run(State::new("ftp://nope".into()), [Action::InputEdited(EXAMPLE.into())]);
         assert_eq!(bad_env.blocker(), Some("Fix the environment URL first."));
+        let bad_token = run(State::new(String::new()), [Action::InputEdited("dt0c01.TOO.SHORT".into())]);
+        assert_eq!(bad_token.blocker(), Some("Fix the token first: see what is wrong below."));
     }
 
     #[test]

@@ -7,6 +7,8 @@ use yew::prelude::*;
 #[derive(Clone, PartialEq, Properties)]
 pub struct AnatomyProps {
     pub parsed: Result<ParsedToken, ParseError>,
+    /// What was pasted, to point at the offending character.
+    pub input: String,
 }
 
 #[function_component]
@@ -14,10 +16,55 @@ pub fn Anatomy(props: &AnatomyProps) -> Html {
     match &props.parsed {
         Ok(token) => parsed(token),
         Err(error) => html! {
-            <ul class="dtc-messages" data-testid="parse-error">
-                <li class="dtc-msg dtc-msg-bad">{ error.to_string() }</li>
-            </ul>
+            <div data-testid="parse-error">
+                if let Some(index) = error.index() {
+                    { pointer(&props.input, index) }
+                }
+                <ul class="dtc-messages">
+                    <li class="dtc-msg dtc-msg-bad">{ error.to_string() }</li>
+                </ul>
+            </div>
         },
+    }
+}
+
+/// The input around the error, with the offending character marked. Whatever may be secret
+/// (from the second dot on, or all of a string without a `dt0` prefix) stays masked: only the
+/// marked character itself is shown, made visible if it is invisible.
+fn pointer(input: &str, index: usize) -> Html {
+    const CONTEXT: usize = 24;
+    let chars: Vec<char> = input.chars().collect();
+    if index > chars.len() {
+        return html! {};
+    }
+    let start_of_token = input.to_ascii_lowercase().find("dt0").map(|b| input[..b].chars().count());
+    let secret_from = start_of_token.and_then(|start| {
+        chars.iter().enumerate().skip(start).filter(|(_, c)| **c == '.').nth(1).map(|(i, _)| i + 1)
+    });
+    let is_secret = |i: usize| match (start_of_token, secret_from) {
+        (None, _) => true,
+        (Some(start), _) if i < start => false,
+        (_, Some(from)) => i >= from,
+        _ => false,
+    };
+    let from = index.saturating_sub(CONTEXT);
+    let to = (index + CONTEXT + 1).min(chars.len());
+    let shown = |range: std::ops::Range<usize>| -> String {
+        range.map(|i| if is_secret(i) { '•' } else if chars[i].is_control() { ' ' } else { chars[i] }).collect()
+    };
+    let marked = match chars.get(index) {
+        Some(c) if c.is_whitespace() || c.is_control() || !c.is_ascii() && c.len_utf8() > 1 && matches!(*c as u32, 0x00A0 | 0x00AD | 0x180E | 0x2000..=0x206F | 0xFEFF) => format!("U+{:04X}", *c as u32),
+        Some(c) => c.to_string(),
+        None => "⌷".to_owned(),
+    };
+    html! {
+        <div class="dtc-anatomy dtc-pointer" aria-label={format!("The error is at position {}", index + 1)}>
+            if from > 0 { <span class="dtc-part-separator">{ "…" }</span> }
+            { shown(from..index) }
+            <mark class="dtc-mark">{ marked }</mark>
+            { shown((index + 1).min(chars.len())..to) }
+            if to < chars.len() { <span class="dtc-part-separator">{ "…" }</span> }
+        </div>
     }
 }
 

@@ -88,7 +88,7 @@ pub fn TokenInput(props: &TokenInputProps) -> Html {
             </div>
             <div id="dtc-anatomy" aria-live="polite">
                 if let Some(parsed) = &props.parsed {
-                    <Anatomy parsed={parsed.clone()} />
+                    <Anatomy parsed={parsed.clone()} input={props.value.clone()} />
                 }
             </div>
             <div id="dtc-trust">
