@@ -83,6 +83,25 @@ fn export_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default()
 }
 
+/// Name, ID and the card's actions: copy the ID, copy a JSON export, open the environment.
+fn card_head(name: Option<&str>, unnamed: &'static str, id: &str, json: String, page: Option<String>) -> Html {
+    html! {
+        <div class="dtc-card-head">
+            <div class="dtc-grow">
+                <h2 id="dtc-card-title" data-testid="token-name">{ name.unwrap_or(unnamed).to_owned() }</h2>
+                <code data-testid="token-id">{ id.to_owned() }</code>
+            </div>
+            <div class="dtc-actions">
+                if !id.is_empty() { <CopyButton label="Copy ID" text={id.to_owned()} /> }
+                <CopyButton label="Copy JSON" text={json} />
+                if let Some(page) = page {
+                    <a class="dtc-btn dtc-btn-small" href={page} target="_blank" rel="noopener noreferrer">{ "Open in Dynatrace" }</a>
+                }
+            </div>
+        </div>
+    }
+}
+
 #[derive(Clone, PartialEq, Properties)]
 pub struct ApiTokenCardProps {
     pub token: ApiToken,
@@ -117,19 +136,7 @@ pub fn ApiTokenCard(props: &ApiTokenCardProps) -> Html {
         <>
             { status_line(standing, detail) }
             <article class="dtc-panel" data-testid="token-card" aria-labelledby="dtc-card-title">
-                <div class="dtc-card-head">
-                    <div class="dtc-grow">
-                        <h2 id="dtc-card-title" data-testid="token-name">{ t.name.clone().unwrap_or_else(|| "(unnamed token)".into()) }</h2>
-                        <code data-testid="token-id">{ id.clone() }</code>
-                    </div>
-                    <div class="dtc-actions">
-                        if !id.is_empty() { <CopyButton label="Copy ID" text={id.clone()} /> }
-                        <CopyButton label="Copy JSON" text={export_json(t)} />
-                        if let Some(page) = props.environment.as_ref().and_then(|e| e.access_tokens_page()) {
-                            <a class="dtc-btn dtc-btn-small" href={page} target="_blank" rel="noopener noreferrer">{ "Open in Dynatrace" }</a>
-                        }
-                    </div>
-                </div>
+                { card_head(t.name.as_deref(), "(unnamed token)", &id, export_json(t), props.environment.as_ref().and_then(|e| e.access_tokens_page())) }
                 <dl class="dtc-facts">
                     { fact("Owner", text_or(t.owner.as_deref(), "not reported")) }
                     { fact("Enabled", yes_no(t.enabled)) }
@@ -200,16 +207,7 @@ pub fn ActiveGateCard(props: &ActiveGateCardProps) -> Html {
         <>
             { status_line(standing, detail) }
             <article class="dtc-panel" data-testid="token-card" aria-labelledby="dtc-card-title">
-                <div class="dtc-card-head">
-                    <div class="dtc-grow">
-                        <h2 id="dtc-card-title" data-testid="token-name">{ t.name.clone().unwrap_or_else(|| "(unnamed ActiveGate token)".into()) }</h2>
-                        <code data-testid="token-id">{ id.clone() }</code>
-                    </div>
-                    <div class="dtc-actions">
-                        if !id.is_empty() { <CopyButton label="Copy ID" text={id.clone()} /> }
-                        <CopyButton label="Copy JSON" text={export_json(t)} />
-                    </div>
-                </div>
+                { card_head(t.name.as_deref(), "(unnamed ActiveGate token)", &id, export_json(t), None) }
                 <dl class="dtc-facts">
                     { fact("Owner", text_or(t.owner.as_deref(), "not reported")) }
                     { fact("Expires", expiry(t.expiration_date, now)) }
@@ -244,16 +242,7 @@ pub fn LegacyCard(props: &LegacyCardProps) -> Html {
         <>
             { status_line(standing, format!("{} (API v1 metadata).", dt_core::time::describe_expiry(t.expires, now))) }
             <article class="dtc-panel" data-testid="token-card" aria-labelledby="dtc-card-title">
-                <div class="dtc-card-head">
-                    <div class="dtc-grow">
-                        <h2 id="dtc-card-title" data-testid="token-name">{ t.name.clone().unwrap_or_else(|| "(unnamed token)".into()) }</h2>
-                        <code data-testid="token-id">{ id.clone() }</code>
-                    </div>
-                    <div class="dtc-actions">
-                        if !id.is_empty() { <CopyButton label="Copy ID" text={id.clone()} /> }
-                        <CopyButton label="Copy JSON" text={export_json(t)} />
-                    </div>
-                </div>
+                { card_head(t.name.as_deref(), "(unnamed token)", &id, export_json(t), None) }
                 <dl class="dtc-facts">
                     { fact("Owner", text_or(t.user_id.as_deref(), "not reported")) }
                     { fact("Revoked", yes_no(t.revoked)) }

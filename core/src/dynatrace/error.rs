@@ -658,57 +658,6 @@ mod tests {
         ));
     }
 
-    #[test]
-    fn every_error_has_a_title_and_a_next_step() {
-        let errors = [
-            ApiError::BadRequest {
-                message: "x".into(),
-                violations: vec![],
-            },
-            ApiError::Unauthorized { message: None },
-            ApiError::Forbidden {
-                missing_scope: Some("apiTokens.read".into()),
-                message: None,
-            },
-            ApiError::NotFound,
-            ApiError::RateLimited { retry_after: None },
-            ApiError::Server {
-                status: 500,
-                message: None,
-            },
-            ApiError::UnexpectedStatus {
-                status: 418,
-                message: None,
-            },
-            ApiError::NotJson {
-                status: 502,
-                content_type: "text/html".into(),
-                snippet: String::new(),
-            },
-            ApiError::UnexpectedShape {
-                status: 200,
-                detail: "x".into(),
-            },
-            ApiError::Network {
-                detail: "x".into(),
-                cross_origin: true,
-            },
-            ApiError::Timeout {
-                after: Duration::from_secs(15),
-            },
-            ApiError::Aborted,
-        ];
-        for e in errors {
-            assert!(!e.title().is_empty() && !e.next_step().is_empty(), "{e:?}");
-        }
-        assert!(ApiError::Network {
-            detail: String::new(),
-            cross_origin: true
-        }
-        .next_step()
-        .contains("CORS"));
-    }
-
     proptest::proptest! {
         #[test]
         fn decoding_never_panics(status in 0u16..1000, ct in proptest::option::of(".{0,40}"), ra in proptest::option::of(".{0,40}"), body in ".{0,400}") {
