@@ -24,7 +24,8 @@ pub enum Remote<T, E> {
 /// Identifies one look-up, so that its answer can be matched to the question.
 pub type RequestId = u64;
 
-#[derive(Clone, Debug, PartialEq, Default)]
+/// `Debug` is written by hand below: the input and the access token may hold secrets.
+#[derive(Clone, PartialEq, Default)]
 pub struct State {
     /// The environment URL exactly as typed, and what it means.
     pub environment_input: String,
@@ -40,7 +41,10 @@ pub struct State {
     next_request: RequestId,
 }
 
-#[derive(Clone, Debug)]
+// An action is moved once into the reducer and dropped, so the size of the answer it may carry
+// costs nothing worth a Box.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone)]
 pub enum Action {
     EnvironmentEdited(String),
     AccessTokenEdited(String),
@@ -50,6 +54,31 @@ pub enum Action {
     CheckFinished(RequestId, Result<Metadata, CheckError>),
     /// Forget the input and its result (e.g. the "Clear" button).
     Cleared,
+}
+
+impl std::fmt::Debug for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("State")
+            .field("environment", &self.environment)
+            .field("access_token", &dt_core::token::MASK)
+            .field("input", &self.token().map(|t| t.masked()))
+            .field("lookup", &self.lookup)
+            .field("pending", &self.pending)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Action::EnvironmentEdited(url) => write!(f, "EnvironmentEdited({url:?})"),
+            Action::AccessTokenEdited(_) => write!(f, "AccessTokenEdited({})", dt_core::token::MASK),
+            Action::InputEdited(_) => write!(f, "InputEdited({})", dt_core::token::MASK),
+            Action::CheckStarted(id) => write!(f, "CheckStarted({id})"),
+            Action::CheckFinished(id, result) => write!(f, "CheckFinished({id}, {result:?})"),
+            Action::Cleared => f.write_str("Cleared"),
+        }
+    }
 }
 
 impl State {
@@ -214,6 +243,15 @@ mod tests {
         let state = run(State::new(String::new()), [Action::CheckStarted(1), Action::CheckFinished(1, Err(CheckError::Api(ApiError::NotFound)))]);
         assert_eq!(state.next_request_id(), 2);
         assert!(matches!(state.lookup, Remote::Failed(CheckError::Api(ApiError::NotFound))));
+    }
+
+    #[test]
+    fn debug_output_never_shows_a_secret() {
+        let state = run(State::new(String::new()), [Action::InputEdited(EXAMPLE.into()), Action::AccessTokenEdited(EXAMPLE.into())]);
+        let secret = &EXAMPLE[32..];
+        assert!(!format!("{state:?}").contains(secret));
+        assert!(!format!("{:?}", Action::InputEdited(EXAMPLE.into())).contains(secret));
+        assert!(!format!("{:?}", Action::AccessTokenEdited(EXAMPLE.into())).contains(secret));
     }
 
     #[test]
