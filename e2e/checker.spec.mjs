@@ -99,6 +99,8 @@ test("an ActiveGate token ID gets its own card", async ({ page, request }) => {
   await page.getByLabel("Access token").fill(admin);
   await paste(page, "dt0g02.4KWZO5EF");
   await expect(page.getByTestId("token-kind")).toHaveText("ActiveGate token");
+  // An ID is safe to show: the field is not masked for it.
+  await expect(page.getByLabel("Token to check")).toHaveAttribute("type", "text");
   await checkButton(page).click();
   await expect(page.getByTestId("token-card")).toContainText("dt0g02.4KWZO5EF");
   await expectNoAxeViolations(page, "activegate");
@@ -307,7 +309,7 @@ test("an expiring and a disabled token get the right status line", async ({ page
   await paste(page, soon.id);
   await checkButton(page).click();
   await expect(page.getByTestId("status-line")).toContainText("Expiring soon");
-  await expect(page.getByTestId("status-line")).toContainText("expires in 3 days");
+  await expect(page.getByTestId("status-line")).toContainText("Expires in 3 days");
   const disabled = tokens.find((t) => t.name === "ci-deploy (disabled)");
   await paste(page, disabled.id);
   await checkButton(page).click();

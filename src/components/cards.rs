@@ -31,6 +31,8 @@ fn standing(enabled: Option<bool>, expires: Option<DateTime<Utc>>, now: DateTime
 }
 
 fn status_line(standing: Standing, detail: String) -> Html {
+    let mut chars = detail.chars();
+    let detail: String = chars.next().map(|c| c.to_ascii_uppercase()).into_iter().chain(chars).collect();
     let (class, headline) = match standing {
         Standing::Disabled => ("dtc-status dtc-status-bad", "Disabled"),
         Standing::Expired => ("dtc-status dtc-status-bad", "Expired"),

@@ -44,6 +44,9 @@ pub fn TokenInput(props: &TokenInputProps) -> Html {
         Callback::from(move |_: MouseEvent| revealed.set(!*revealed))
     };
     let invalid = matches!(props.parsed, Some(Err(_)));
+    // A token ID is safe to show; anything that may hold a secret is masked unless asked.
+    let id_only = matches!(&props.parsed, Some(Ok(t)) if t.secret().is_none());
+    let masked = !*revealed && !id_only;
     let disabled = props.blocker.is_some() || props.checking;
 
     html! {
@@ -55,7 +58,7 @@ pub fn TokenInput(props: &TokenInputProps) -> Html {
                     <input
                         id="dtc-token"
                         class="dtc-input"
-                        type={if *revealed { "text" } else { "password" }}
+                        type={if masked { "password" } else { "text" }}
                         autocomplete="off"
                         autocapitalize="off"
                         spellcheck="false"
