@@ -4,7 +4,8 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-/// `{ ok: true, token: {...} }` or `{ ok: false, error: { message, index, ... } }`.
+/// `{ status: "ok", token: {...} }` or `{ status: "error", message, index }`, where `index` counts
+/// UTF-16 code units, as JavaScript strings do.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase", tag = "status")]
 enum ParseOutcome<'a> {
@@ -18,7 +19,7 @@ pub fn parse_token(text: &str) -> Result<JsValue, JsError> {
     let parsed = dt_core::token::parse(text);
     let outcome = match &parsed {
         Ok(token) => ParseOutcome::Ok { token },
-        Err(error) => ParseOutcome::Error { message: error.to_string(), index: error.index() },
+        Err(error) => ParseOutcome::Error { message: error.to_string(), index: error.utf16_index() },
     };
     to_js(&outcome)
 }

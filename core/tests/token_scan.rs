@@ -14,7 +14,10 @@ fn finds_tokens_in_an_env_file_with_positions() {
     assert_eq!(found[0].id, "dt0c01.ST2EY72KQINMH574WMNVI7YN");
     assert!(found[0].has_secret);
     assert_eq!((found[0].line, found[0].column), (3, 14));
-    assert_eq!(&text[found[0].offset..found[0].offset + found[0].length], EXAMPLE);
+    assert_eq!(
+        &text[found[0].offset..found[0].offset + found[0].length],
+        EXAMPLE
+    );
     assert_eq!(found[1].kind, TokenKind::ActiveGate);
     assert!(!found[1].has_secret);
     assert_eq!((found[1].line, found[1].column), (4, 4));
@@ -38,12 +41,23 @@ fn every_prefix_in_json_yaml_and_shell_history() {
         "0123456789abcdef".repeat(4)
     );
     let kinds: Vec<TokenKind> = scan(&text).iter().map(|f| f.kind).collect();
-    assert_eq!(kinds, [TokenKind::Platform, TokenKind::OAuthClient, TokenKind::Account, TokenKind::ActiveGate, TokenKind::Agent, TokenKind::EdgeConnect]);
+    assert_eq!(
+        kinds,
+        [
+            TokenKind::Platform,
+            TokenKind::OAuthClient,
+            TokenKind::Account,
+            TokenKind::ActiveGate,
+            TokenKind::Agent,
+            TokenKind::EdgeConnect
+        ]
+    );
 }
 
 #[test]
 fn duplicates_are_counted_once() {
-    let text = format!("{EXAMPLE}\n{EXAMPLE} again\nand the ID dt0c01.ST2EY72KQINMH574WMNVI7YN alone\n");
+    let text =
+        format!("{EXAMPLE}\n{EXAMPLE} again\nand the ID dt0c01.ST2EY72KQINMH574WMNVI7YN alone\n");
     let found = scan(&text);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].occurrences, 2);
@@ -53,11 +67,11 @@ fn duplicates_are_counted_once() {
 #[test]
 fn near_misses_are_not_findings() {
     let misses = [
-        format!("{EXAMPLE}A"),                              // a 65-character secret
-        format!("x{EXAMPLE}"),                              // glued after a word
-        format!("{EXAMPLE}_x"),                             // glued before a word
-        "dt0c01.ST2EY72KQINMH574WMNVI7Y".to_owned(),        // a 23-character public part
-        "dt0c01.ST2EY72KQINMH574WMNVI7YNN".to_owned(),      // 25
+        format!("{EXAMPLE}A"),                         // a 65-character secret
+        format!("x{EXAMPLE}"),                         // glued after a word
+        format!("{EXAMPLE}_x"),                        // glued before a word
+        "dt0c01.ST2EY72KQINMH574WMNVI7Y".to_owned(),   // a 23-character public part
+        "dt0c01.ST2EY72KQINMH574WMNVI7YNN".to_owned(), // 25
         format!("dt0c01.ST2EY72KQINMH574WMNVI7YN.{}", &SECRET[..63]),
         "QUJDRGVGR0dt0c01SUpLTE1OT1BRUlNUVVZXWFla+/dt0g02MjM0NTY3".to_owned(), // base64 with dt0
         "dt0c1.ST2EY72KQINMH574WMNVI7YN".to_owned(),
@@ -86,7 +100,14 @@ fn columns_count_characters_not_bytes() {
 fn incremental_scanning_matches_whole_scanning() {
     let mut text = String::new();
     for i in 0..200 {
-        text.push_str(&format!("line {i} noise dt0 dt0c01 {}\n", if i % 7 == 0 { EXAMPLE } else { "dt0g02.4KWZO5EF" }));
+        text.push_str(&format!(
+            "line {i} noise dt0 dt0c01 {}\n",
+            if i % 7 == 0 {
+                EXAMPLE
+            } else {
+                "dt0g02.4KWZO5EF"
+            }
+        ));
     }
     let whole = scan(&text);
     for budget in [1, 2, 3, 7, 50, 4096] {
@@ -105,10 +126,24 @@ mod properties {
     use proptest::prelude::*;
 
     fn token() -> impl Strategy<Value = String> {
-        (prop::sample::select(vec!["dt0c01", "dt0s01", "dt0g02"]), "[A-Z2-7]{24}", "[A-Z2-7]{64}", any::<bool>()).prop_map(|(p, public, secret, full)| {
-            let public = if p == "dt0g02" { &public[..8] } else { &public[..] };
-            if full { format!("{p}.{public}.{secret}") } else { format!("{p}.{public}") }
-        })
+        (
+            prop::sample::select(vec!["dt0c01", "dt0s01", "dt0g02"]),
+            "[A-Z2-7]{24}",
+            "[A-Z2-7]{64}",
+            any::<bool>(),
+        )
+            .prop_map(|(p, public, secret, full)| {
+                let public = if p == "dt0g02" {
+                    &public[..8]
+                } else {
+                    &public[..]
+                };
+                if full {
+                    format!("{p}.{public}.{secret}")
+                } else {
+                    format!("{p}.{public}")
+                }
+            })
     }
 
     fn noise() -> impl Strategy<Value = String> {
@@ -132,7 +167,7 @@ mod properties {
                 if !expected.contains(t) { expected.push(t.clone()); }
             }
             // An ID is folded into its full token when both are present.
-            let fulls: Vec<String> = expected.iter().filter(|t| t.matches('.').count() == 2).map(|t| t.rsplitn(2, '.').nth(1).unwrap().to_owned()).collect();
+            let fulls: Vec<String> = expected.iter().filter(|t| t.matches('.').count() == 2).map(|t| t.rsplit_once('.').unwrap().0.to_owned()).collect();
             expected.retain(|t| t.matches('.').count() == 2 || !fulls.contains(t));
             let found = scan(&text);
             let got: Vec<String> = found.iter().map(|f| text[f.offset..f.offset + f.length].to_owned()).collect();
@@ -160,5 +195,34 @@ mod properties {
                 prop_assert!(dt_core::token::parse(&s[f.offset..f.offset + f.length]).is_ok());
             }
         }
+    }
+}
+
+#[test]
+fn lines_and_columns_match_a_naive_count_at_every_block_offset() {
+    // Tokens at every alignment relative to the scanner's 64-byte blocks, with multi-byte
+    // characters and lines both shorter and longer than a block.
+    let mut text = String::new();
+    for i in 0..300 {
+        text.push_str(&"é".repeat(i % 5));
+        text.push_str(&"x ".repeat(i % 41));
+        text.push_str(&format!(
+            "dt0g02.{}",
+            format!("{i:08}").replace(['0', '1', '8', '9'], "A")
+        ));
+        text.push(if i % 3 == 0 { '\n' } else { ' ' });
+    }
+    let found = scan(&text);
+    assert!(found.len() > 50, "{}", found.len());
+    for f in &found {
+        let before = &text[..f.offset];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().unwrap().chars().count() + 1;
+        assert_eq!((f.line, f.column), (line, column), "{}", f.id);
+    }
+    for budget in [63, 64, 65, 1000] {
+        let mut scanner = Scanner::new();
+        while !scanner.step(&text, budget) {}
+        assert_eq!(scanner.into_findings(), found, "budget {budget}");
     }
 }

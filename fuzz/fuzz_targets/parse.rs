@@ -7,9 +7,16 @@ fuzz_target!(|text: &str| {
     match dt_core::token::parse(text) {
         Ok(token) => {
             // (Unless the secret also stands in the ID, which is public by design.)
-            if let Some(secret) = token.secret().filter(|s| s.len() >= 8 && !token.id().contains(s.expose())) {
+            if let Some(secret) = token
+                .secret()
+                .filter(|s| s.len() >= 8 && !token.id().contains(s.expose()))
+            {
                 let secret = secret.expose();
-                for shown in [format!("{token:?}"), token.masked(), serde_json::to_string(&token).unwrap_or_default()] {
+                for shown in [
+                    format!("{token:?}"),
+                    token.masked(),
+                    serde_json::to_string(&token).unwrap_or_default(),
+                ] {
                     assert!(!shown.contains(secret), "secret shown");
                 }
             }

@@ -8,7 +8,9 @@ fuzz_target!(|data: (&str, u8)| {
     let (text, budget) = data;
     let findings = dt_core::token::scan(text);
     for f in &findings {
-        let matched = text.get(f.offset..f.offset + f.length).expect("finding in bounds");
+        let matched = text
+            .get(f.offset..f.offset + f.length)
+            .expect("finding in bounds");
         let parsed = dt_core::token::parse(matched).expect("a finding parses");
         assert_eq!(parsed.secret().is_some(), f.has_secret);
         assert!(f.line >= 1 && f.column >= 1);

@@ -3,7 +3,10 @@
 
 pub(crate) enum Suspicious {
     Invisible(&'static str),
-    LookAlike { name: &'static str, looks_like: char },
+    LookAlike {
+        name: &'static str,
+        looks_like: char,
+    },
 }
 
 pub(crate) fn is_invisible(c: char) -> bool {

@@ -57,6 +57,27 @@ impl TokenKind {
         }
     }
 
+    /// The prefix tokens of this kind carry, where there is exactly one (`dt0c01`). `None` for
+    /// kinds with several prefixes (OAuth clients, chat identity: see
+    /// [`ParsedToken::prefix`](super::ParsedToken::prefix) for the one pasted), unknown ones,
+    /// and legacy tokens.
+    pub fn prefix(self) -> Option<&'static str> {
+        Some(match self {
+            TokenKind::ApiToken => "dt0c01",
+            TokenKind::ActiveGate => "dt0g02",
+            TokenKind::Platform => "dt0s16",
+            TokenKind::Account => "dt0s01",
+            TokenKind::RefreshToken => "dt0s06",
+            TokenKind::Agent => "dt0a01",
+            TokenKind::EdgeConnect => "dt0e01",
+            TokenKind::OAuthClient
+            | TokenKind::ChatIdentity
+            | TokenKind::UnknownDynatrace
+            | TokenKind::LegacyToken
+            | TokenKind::LegacyId => return None,
+        })
+    }
+
     /// A short name: "API token".
     pub fn label(self) -> &'static str {
         match self {
@@ -95,14 +116,40 @@ impl TokenKind {
 
     pub(crate) fn lengths(self) -> Lengths {
         match self {
-            TokenKind::ApiToken | TokenKind::Account => Lengths { public: Some(24), secret: Some(64), strict: true },
-            TokenKind::ActiveGate => Lengths { public: Some(8), secret: Some(64), strict: true },
-            TokenKind::EdgeConnect => Lengths { public: Some(15), secret: Some(40), strict: false },
-            TokenKind::Agent => Lengths { public: None, secret: Some(64), strict: false },
-            TokenKind::OAuthClient | TokenKind::Platform | TokenKind::RefreshToken | TokenKind::ChatIdentity | TokenKind::UnknownDynatrace => {
-                Lengths { public: None, secret: Some(64), strict: false }
-            }
-            TokenKind::LegacyToken | TokenKind::LegacyId => Lengths { public: None, secret: None, strict: false },
+            TokenKind::ApiToken | TokenKind::Account => Lengths {
+                public: Some(24),
+                secret: Some(64),
+                strict: true,
+            },
+            TokenKind::ActiveGate => Lengths {
+                public: Some(8),
+                secret: Some(64),
+                strict: true,
+            },
+            TokenKind::EdgeConnect => Lengths {
+                public: Some(15),
+                secret: Some(40),
+                strict: false,
+            },
+            TokenKind::Agent => Lengths {
+                public: None,
+                secret: Some(64),
+                strict: false,
+            },
+            TokenKind::OAuthClient
+            | TokenKind::Platform
+            | TokenKind::RefreshToken
+            | TokenKind::ChatIdentity
+            | TokenKind::UnknownDynatrace => Lengths {
+                public: None,
+                secret: Some(64),
+                strict: false,
+            },
+            TokenKind::LegacyToken | TokenKind::LegacyId => Lengths {
+                public: None,
+                secret: None,
+                strict: false,
+            },
         }
     }
 
@@ -125,7 +172,9 @@ pub enum Lookup {
     ActiveGateTokenById,
     /// `GET /api/v1/tokens/{id}` for legacy UUID IDs (needs `TenantTokenManagement`).
     V1TokenById,
-    NotPossible { reason: &'static str },
+    NotPossible {
+        reason: &'static str,
+    },
 }
 
 impl Lookup {

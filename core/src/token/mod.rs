@@ -9,6 +9,8 @@ mod scan;
 mod secret;
 
 pub use kind::{Lookup, TokenKind};
-pub use parse::{parse, ParseError, ParseErrorKind, ParsedToken, Part, PartRole, Stripped, Warning};
+pub use parse::{
+    parse, ParseError, ParseErrorKind, ParsedToken, Part, PartRole, Stripped, Warning,
+};
 pub use scan::{scan, Finding, Scanner};
 pub use secret::{Secret, MASK};

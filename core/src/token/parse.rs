@@ -62,7 +62,11 @@ pub enum Warning {
     /// `0`, `1`, `8`, `9` are outside base32, which every official example uses.
     OutsideBase32 { part: PartRole, ch: char },
     /// A length that is not usual for the kind, where lengths are not documented exactly.
-    UnusualLength { part: PartRole, expected: usize, found: usize },
+    UnusualLength {
+        part: PartRole,
+        expected: usize,
+        found: usize,
+    },
     /// The prefix was written in capitals.
     UppercasePrefix,
     /// A legacy token's shape can't be verified.
@@ -78,7 +82,7 @@ impl fmt::Display for Warning {
             Warning::OutsideBase32 { part, ch } => write!(f, "The {part} contains '{ch}', which Dynatrace's tokens do not normally use (they use A–Z and 2–7): check for O/0 or I/1 mix-ups."),
             Warning::UnusualLength { part, expected, found } => write!(f, "The {part} has {found} characters; {expected} is usual for this kind."),
             Warning::UppercasePrefix => f.write_str("The prefix is in capitals; Dynatrace writes it in lowercase (read as lowercase)."),
-            Warning::UnverifiableLegacy => f.write_str("Legacy tokens have no fixed shape, so this can't be verified locally; the look-up will tell."),
+            Warning::UnverifiableLegacy => f.write_str("Read as a legacy token (from before prefixes): legacy tokens have no checkable shape, so only the look-up can tell whether it is one."),
             Warning::BearerScheme => f.write_str("It was pasted with \"Bearer\": the token API wants \"Api-Token\" (Bearer is for platform tokens)."),
         }
     }
@@ -119,24 +123,55 @@ pub struct ParseError {
     pub kind: ParseErrorKind,
     /// Character index into the original input (0-based), where there is one place to point at.
     index: Option<usize>,
+    /// The same place as a byte offset and as a UTF-16 offset (what JavaScript strings count).
+    byte_index: Option<usize>,
+    utf16_index: Option<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ParseErrorKind {
     Empty,
     /// Not any known token shape.
-    UnknownShape { hint: Option<String> },
+    UnknownShape {
+        hint: Option<String>,
+    },
     /// `dt0…` with a prefix that is not `dt0` + letter + two digits.
-    BadPrefix { found: String },
-    TooManyParts { found: usize },
-    EmptyPart { part: PartRole },
+    BadPrefix {
+        found: String,
+    },
+    TooManyParts {
+        found: usize,
+    },
+    EmptyPart {
+        part: PartRole,
+    },
     /// A character that is never part of a token.
-    BadCharacter { part: PartRole, ch: char, position: usize },
+    BadCharacter {
+        part: PartRole,
+        ch: char,
+        position: usize,
+    },
     /// An invisible character (zero-width space, no-break space, BOM, ...).
-    InvisibleCharacter { part: PartRole, ch: char, name: &'static str, position: usize },
+    InvisibleCharacter {
+        part: PartRole,
+        ch: char,
+        name: &'static str,
+        position: usize,
+    },
     /// A letter from another alphabet that looks Latin (Cyrillic О, Greek Α, ...).
-    LookAlike { part: PartRole, ch: char, name: &'static str, looks_like: char, position: usize },
-    WrongLength { part: PartRole, kind: TokenKind, expected: usize, found: usize },
+    LookAlike {
+        part: PartRole,
+        ch: char,
+        name: &'static str,
+        looks_like: char,
+        position: usize,
+    },
+    WrongLength {
+        part: PartRole,
+        kind: TokenKind,
+        expected: usize,
+        found: usize,
+    },
 }
 
 impl fmt::Display for ParseErrorKind {
@@ -162,12 +197,46 @@ impl fmt::Display for ParseErrorKind {
 
 impl ParseError {
     fn new(kind: ParseErrorKind, index: Option<usize>) -> Self {
-        ParseError { kind, index }
+        ParseError {
+            kind,
+            index,
+            byte_index: None,
+            utf16_index: None,
+        }
     }
 
-    /// Character index (0-based) into the original input of the offending spot, if any.
+    /// Fills in the byte and UTF-16 offsets of the character index, in `input`.
+    fn located_in(mut self, input: &str) -> Self {
+        if let Some(index) = self.index {
+            let byte = input
+                .char_indices()
+                .nth(index)
+                .map_or(input.len(), |(byte, _)| byte);
+            self.byte_index = Some(byte);
+            self.utf16_index = Some(
+                input
+                    .get(..byte)
+                    .map_or(0, |before| before.encode_utf16().count()),
+            );
+        }
+        self
+    }
+
+    /// Character index (0-based) into the ORIGINAL input (wrappers such as `Api-Token ` and
+    /// quotes included) of the offending spot, if any. Also given as
+    /// [`ParseErrorKind`]'s 1-based `position` in messages.
     pub fn index(&self) -> Option<usize> {
         self.index
+    }
+
+    /// The same spot as a byte offset into the original input.
+    pub fn byte_index(&self) -> Option<usize> {
+        self.byte_index
+    }
+
+    /// The same spot in UTF-16 code units, for JavaScript (`String.prototype.slice`).
+    pub fn utf16_index(&self) -> Option<usize> {
+        self.utf16_index
     }
 
     /// The offending character, if the error is about one.
@@ -244,7 +313,10 @@ impl ParsedToken {
     /// The parts in order, the secret masked.
     pub fn parts(&self) -> Vec<Part> {
         let mut parts = Vec::with_capacity(5);
-        let part = |role, text: &str| Part { role, text: text.to_owned() };
+        let part = |role, text: &str| Part {
+            role,
+            text: text.to_owned(),
+        };
         if let Some(prefix) = &self.prefix {
             parts.push(part(PartRole::Prefix, prefix));
             parts.push(part(PartRole::Separator, "."));
@@ -287,8 +359,22 @@ impl Serialize for ParsedToken {
         st.serialize_field("hasSecret", &self.secret.is_some())?;
         st.serialize_field("masked", &self.masked())?;
         st.serialize_field("lookup", &self.lookup())?;
-        st.serialize_field("stripped", &self.stripped.iter().map(ToString::to_string).collect::<Vec<_>>())?;
-        st.serialize_field("warnings", &self.warnings.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+        st.serialize_field(
+            "stripped",
+            &self
+                .stripped
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+        )?;
+        st.serialize_field(
+            "warnings",
+            &self
+                .warnings
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+        )?;
         st.end()
     }
 }
@@ -301,8 +387,10 @@ pub fn parse(input: &str) -> Result<ParsedToken, ParseError> {
     if text.is_empty() {
         return Err(ParseError::new(ParseErrorKind::Empty, None));
     }
-    let mut token = read(text, char_base)?;
-    if stripped.iter().any(|s| matches!(s, Stripped::Scheme(s) if s.eq_ignore_ascii_case("bearer")))
+    let mut token = read(text, char_base).map_err(|e| e.located_in(input))?;
+    if stripped
+        .iter()
+        .any(|s| matches!(s, Stripped::Scheme(s) if s.eq_ignore_ascii_case("bearer")))
         && token.kind == TokenKind::ApiToken
     {
         token.warnings.push(Warning::BearerScheme);
@@ -312,7 +400,9 @@ pub fn parse(input: &str) -> Result<ParsedToken, ParseError> {
     if let Some(secret) = token.secret.as_ref().map(|s| s.expose().to_owned()) {
         for item in &mut stripped {
             if let Stripped::Assignment(name) = item {
-                if name.len() >= 8 && (secret.contains(name.as_str()) || name.contains(secret.as_str())) {
+                if name.len() >= 8
+                    && (secret.contains(name.as_str()) || name.contains(secret.as_str()))
+                {
                     *name = "a variable".to_owned();
                 }
             }
@@ -335,7 +425,14 @@ fn normalise(input: &str) -> (usize, &str, Vec<Stripped>) {
         if trimmed.len() != s.len() {
             let invisible = s.chars().filter(|c| chars::is_invisible(*c)).count()
                 > trimmed.chars().filter(|c| chars::is_invisible(*c)).count();
-            push_once(&mut stripped, if invisible { Stripped::Invisible } else { Stripped::Whitespace });
+            push_once(
+                &mut stripped,
+                if invisible {
+                    Stripped::Invisible
+                } else {
+                    Stripped::Whitespace
+                },
+            );
             s = trimmed;
         }
         if let Some(rest) = strip_prefix_ci(s, "authorization:") {
@@ -377,7 +474,8 @@ fn push_once(list: &mut Vec<Stripped>, item: Stripped) {
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
 }
 
 /// `NAME=value`, `export NAME=value`, `NAME: value` (YAML), `"name": value` (JSON): the name
@@ -389,11 +487,17 @@ fn assignment(s: &str) -> Option<(&str, &str)> {
     let name = name.trim_end().trim_matches(['"', '\'']);
     let is_identifier = !name.is_empty()
         && name.len() <= 64
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
-        && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+        && name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && !name.to_ascii_lowercase().starts_with("dt0");
     let rest = rest.get(1..)?.trim_start();
-    (is_identifier && !rest.is_empty() && !name.eq_ignore_ascii_case("authorization")).then_some((name, rest))
+    (is_identifier && !rest.is_empty() && !name.eq_ignore_ascii_case("authorization"))
+        .then_some((name, rest))
 }
 
 /// Reads the token's parts from normalised text that starts at character `base` of the input.
@@ -403,34 +507,79 @@ fn read(text: &str, base: usize) -> Result<ParsedToken, ParseError> {
         let part = part_at(text, byte);
         match chars::suspicious(ch) {
             Some(Suspicious::Invisible(name)) => {
-                return Err(ParseError::new(ParseErrorKind::InvisibleCharacter { part, ch, name, position: base + i + 1 }, Some(base + i)));
+                return Err(ParseError::new(
+                    ParseErrorKind::InvisibleCharacter {
+                        part,
+                        ch,
+                        name,
+                        position: base + i + 1,
+                    },
+                    Some(base + i),
+                ));
             }
             Some(Suspicious::LookAlike { name, looks_like }) => {
-                return Err(ParseError::new(ParseErrorKind::LookAlike { part, ch, name, looks_like, position: base + i + 1 }, Some(base + i)));
+                return Err(ParseError::new(
+                    ParseErrorKind::LookAlike {
+                        part,
+                        ch,
+                        name,
+                        looks_like,
+                        position: base + i + 1,
+                    },
+                    Some(base + i),
+                ));
             }
             None => {}
         }
     }
 
     if is_uuid(text) {
-        return Ok(token(TokenKind::LegacyId, None, text.to_ascii_lowercase(), None, vec![]));
+        return Ok(token(
+            TokenKind::LegacyId,
+            None,
+            text.to_ascii_lowercase(),
+            None,
+            vec![],
+        ));
     }
     if text.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("dt0")) {
         return read_prefixed(text, base);
     }
     if let Some(pos) = text.to_ascii_lowercase().find("dt0") {
         let hint = format!("There is more than a token here: a token seems to start at position {}. Paste only the token.", base + text[..pos].chars().count() + 1);
-        return Err(ParseError::new(ParseErrorKind::UnknownShape { hint: Some(hint) }, Some(base + text[..pos].chars().count())));
+        return Err(ParseError::new(
+            ParseErrorKind::UnknownShape { hint: Some(hint) },
+            Some(base + text[..pos].chars().count()),
+        ));
     }
     // A legacy token: opaque, from before prefixes. Accept only a plausible shape.
     if (16..=64).contains(&text.len()) && !text.contains('.') {
-        if let Some((i, ch)) = text.chars().enumerate().find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-')) {
-            return Err(ParseError::new(ParseErrorKind::BadCharacter { part: PartRole::Secret, ch, position: base + i + 1 }, Some(base + i)));
+        if let Some((i, ch)) = text
+            .chars()
+            .enumerate()
+            .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
+        {
+            return Err(ParseError::new(
+                ParseErrorKind::BadCharacter {
+                    part: PartRole::Secret,
+                    ch,
+                    position: base + i + 1,
+                },
+                Some(base + i),
+            ));
         }
-        let warnings = if text.len() == 21 { vec![] } else { vec![Warning::UnverifiableLegacy] };
-        return Ok(token(TokenKind::LegacyToken, None, String::new(), Some(Secret::new(text)), warnings));
+        return Ok(token(
+            TokenKind::LegacyToken,
+            None,
+            String::new(),
+            Some(Secret::new(text)),
+            vec![Warning::UnverifiableLegacy],
+        ));
     }
-    Err(ParseError::new(ParseErrorKind::UnknownShape { hint: None }, None))
+    Err(ParseError::new(
+        ParseErrorKind::UnknownShape { hint: None },
+        None,
+    ))
 }
 
 fn read_prefixed(text: &str, base: usize) -> Result<ParsedToken, ParseError> {
@@ -441,11 +590,24 @@ fn read_prefixed(text: &str, base: usize) -> Result<ParsedToken, ParseError> {
         && prefix.as_bytes()[3].is_ascii_alphabetic()
         && prefix.as_bytes()[4..6].iter().all(u8::is_ascii_digit);
     if !valid_prefix {
-        return Err(ParseError::new(ParseErrorKind::BadPrefix { found: raw_prefix.chars().take(12).collect() }, Some(base)));
+        return Err(ParseError::new(
+            ParseErrorKind::BadPrefix {
+                found: raw_prefix.chars().take(12).collect(),
+            },
+            Some(base),
+        ));
     }
     if pieces.len() > 3 {
-        let third_dot = text.match_indices('.').nth(2).map(|(i, _)| text[..i].chars().count());
-        return Err(ParseError::new(ParseErrorKind::TooManyParts { found: pieces.len() }, third_dot.map(|i| base + i)));
+        let third_dot = text
+            .match_indices('.')
+            .nth(2)
+            .map(|(i, _)| text[..i].chars().count());
+        return Err(ParseError::new(
+            ParseErrorKind::TooManyParts {
+                found: pieces.len(),
+            },
+            third_dot.map(|i| base + i),
+        ));
     }
     let kind = TokenKind::from_prefix(&prefix);
     let mut warnings = Vec::new();
@@ -458,18 +620,50 @@ fn read_prefixed(text: &str, base: usize) -> Result<ParsedToken, ParseError> {
     let public_at = base + raw_prefix.chars().count() + 1;
     check_part(PartRole::Public, public, public_at, kind, &mut warnings)?;
     if let Some(secret) = secret {
-        check_part(PartRole::Secret, secret, public_at + public.chars().count() + 1, kind, &mut warnings)?;
+        check_part(
+            PartRole::Secret,
+            secret,
+            public_at + public.chars().count() + 1,
+            kind,
+            &mut warnings,
+        )?;
     }
     let secret = secret.map(Secret::new);
-    Ok(token(kind, Some(prefix), public.to_owned(), secret, warnings))
+    Ok(token(
+        kind,
+        Some(prefix),
+        public.to_owned(),
+        secret,
+        warnings,
+    ))
 }
 
-fn check_part(part: PartRole, text: &str, at: usize, kind: TokenKind, warnings: &mut Vec<Warning>) -> Result<(), ParseError> {
+fn check_part(
+    part: PartRole,
+    text: &str,
+    at: usize,
+    kind: TokenKind,
+    warnings: &mut Vec<Warning>,
+) -> Result<(), ParseError> {
     if text.is_empty() {
-        return Err(ParseError::new(ParseErrorKind::EmptyPart { part }, Some(at.saturating_sub(1))));
+        return Err(ParseError::new(
+            ParseErrorKind::EmptyPart { part },
+            Some(at.saturating_sub(1)),
+        ));
     }
-    if let Some((i, ch)) = text.chars().enumerate().find(|(_, c)| !c.is_ascii_alphanumeric()) {
-        return Err(ParseError::new(ParseErrorKind::BadCharacter { part, ch, position: at + i + 1 }, Some(at + i)));
+    if let Some((i, ch)) = text
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !c.is_ascii_alphanumeric())
+    {
+        return Err(ParseError::new(
+            ParseErrorKind::BadCharacter {
+                part,
+                ch,
+                position: at + i + 1,
+            },
+            Some(at + i),
+        ));
     }
     let lengths = kind.lengths();
     let expected = match part {
@@ -478,9 +672,21 @@ fn check_part(part: PartRole, text: &str, at: usize, kind: TokenKind, warnings: 
     };
     if let Some(expected) = expected.filter(|e| *e != text.len()) {
         if lengths.strict {
-            return Err(ParseError::new(ParseErrorKind::WrongLength { part, kind, expected, found: text.len() }, Some(at)));
+            return Err(ParseError::new(
+                ParseErrorKind::WrongLength {
+                    part,
+                    kind,
+                    expected,
+                    found: text.len(),
+                },
+                Some(at),
+            ));
         }
-        warnings.push(Warning::UnusualLength { part, expected, found: text.len() });
+        warnings.push(Warning::UnusualLength {
+            part,
+            expected,
+            found: text.len(),
+        });
     }
     if !kind.lowercase_is_normal() {
         if text.bytes().any(|b| b.is_ascii_lowercase()) {
@@ -493,18 +699,36 @@ fn check_part(part: PartRole, text: &str, at: usize, kind: TokenKind, warnings: 
     Ok(())
 }
 
-fn token(kind: TokenKind, prefix: Option<String>, public: String, secret: Option<Secret>, warnings: Vec<Warning>) -> ParsedToken {
+fn token(
+    kind: TokenKind,
+    prefix: Option<String>,
+    public: String,
+    secret: Option<Secret>,
+    warnings: Vec<Warning>,
+) -> ParsedToken {
     let public_id = match &prefix {
         Some(p) => format!("{p}.{public}"),
         None => public.clone(),
     };
-    ParsedToken { kind, prefix, public, public_id, secret, stripped: vec![], warnings }
+    ParsedToken {
+        kind,
+        prefix,
+        public,
+        public_id,
+        secret,
+        stripped: vec![],
+        warnings,
+    }
 }
 
 /// Which part of `prefix.public.secret` the byte at `at` falls in.
 fn part_at(text: &str, at: usize) -> PartRole {
     if !text.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("dt0")) {
-        return if is_uuid_like(text) { PartRole::Public } else { PartRole::Secret };
+        return if is_uuid_like(text) {
+            PartRole::Public
+        } else {
+            PartRole::Secret
+        };
     }
     match text[..at].matches('.').count() {
         0 => PartRole::Prefix,
@@ -521,5 +745,8 @@ fn is_uuid_like(text: &str) -> bool {
 fn is_uuid(text: &str) -> bool {
     let groups: Vec<&str> = text.split('-').collect();
     groups.len() == 5
-        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }

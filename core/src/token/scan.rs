@@ -1,14 +1,15 @@
 //! Finding tokens in arbitrary text (logs, `.env`, YAML, JSON, shell history).
 //!
-//! A hand-written scanner: `memchr`'s SIMD search finds each `dt0`, then a few byte checks
-//! confirm or reject the candidate in place. Rules:
+//! A hand-written scanner: a block filter ([`filter`]) finds each `dt0???.` and each newline in
+//! one pass, then a few byte checks confirm or reject the candidate in place. Rules:
 //! - a token or ID must stand alone: the byte before `dt0` and the byte after the match may
 //!   not be a letter, digit or `_` (so nothing glued inside a longer word matches);
 //! - part lengths must be exactly those of the kind where they are known (`dt0c01`/`dt0s01`:
 //!   24 and 64, `dt0g02`: 8 and 64, `dt0e01`: 15 and 40); a 65-character secret is no match
 //!   at all, not a match of its first 64 characters, nor an ID;
 //! - other `dt0xNN` prefixes need a public part of 6 to 32 characters and a 64-character secret;
-//! - letters may be in either case, as scanners in the wild match them.
+//! - `dt0` itself is lowercase, as Dynatrace writes it; the kind letter and the public and
+//!   secret parts may be in either case, as scanners in the wild match them.
 //!
 //! Legacy tokens (no prefix) and legacy UUID IDs are not reported: every UUID and every
 //! 21-character word in a log would match. The parser still recognises them when pasted.
@@ -17,9 +18,13 @@
 //! first position. An ID is not reported separately when its full token is also in the text:
 //! the full token is the finding that matters.
 
-use std::collections::HashMap;
+mod filter;
 
-use memchr::memmem;
+use filter::Lines;
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
 use serde::Serialize;
 
 use super::kind::TokenKind;
@@ -59,18 +64,25 @@ pub fn scan(text: &str) -> Vec<Finding> {
 pub struct Scanner {
     /// Where the next step starts.
     pos: usize,
-    /// Line bookkeeping up to `line_pos`: the line it is on and where that line starts.
+    /// The line `pos` is on (1-based), and the byte where that line starts.
     line: usize,
     line_start: usize,
-    line_pos: usize,
+    /// Columns are counted on from the last finding on the same line, so that a text of one
+    /// long line (minified JSON) is not counted again for each finding.
+    column_from: usize,
+    column_chars: usize,
     findings: Vec<Finding>,
-    by_text: HashMap<String, usize>,
+    /// Findings by a hash of their text, for de-duplication (collisions are checked).
+    by_hash: HashMap<u64, usize, BuildHasherDefault<AlreadyHashed>>,
     done: bool,
 }
 
 impl Scanner {
     pub fn new() -> Self {
-        Scanner { line: 1, ..Scanner::default() }
+        Scanner {
+            line: 1,
+            ..Scanner::default()
+        }
     }
 
     /// Scans up to `budget` more bytes of `text` (which must be the same text every call).
@@ -82,26 +94,40 @@ impl Scanner {
         }
         let bytes = text.as_bytes();
         let end = self.pos.saturating_add(budget.max(1)).min(bytes.len());
-        // A candidate may start anywhere before `end`; its tail may run past it.
-        let window_end = (end + 2).min(bytes.len());
-        let from = self.pos;
-        let mut at = from;
-        for start in memmem::find_iter(&bytes[from..window_end], b"dt0").map(|i| from + i) {
-            // Candidates inside a match just recorded are part of it.
-            if start < at {
-                continue;
-            }
-            if start >= end {
-                break;
-            }
-            at = match candidate(bytes, start) {
-                Some(m) => {
-                    self.record(text, start, m);
-                    start + m.len
+        // Next byte not covered by a match just recorded: candidates inside a match are part of it.
+        let mut at = self.pos;
+        let mut lines = Lines {
+            line: self.line,
+            start: self.line_start,
+        };
+        filter::for_each_candidate_block(
+            bytes,
+            self.pos,
+            end,
+            &mut lines,
+            |block, found, lines_at_block| {
+                let mut starts = found.starts;
+                while starts != 0 {
+                    let j = starts.trailing_zeros();
+                    starts &= starts - 1;
+                    let start = block + j as usize;
+                    if start < at {
+                        continue;
+                    }
+                    at = match candidate(bytes, start) {
+                        Some(m) => {
+                            let here =
+                                lines_at_block.after(block, found.newlines & ((1u64 << j) - 1));
+                            self.record(text, start, m, here.line, here.start);
+                            start + m.len
+                        }
+                        None => start + 1,
+                    };
                 }
-                None => start + 1,
-            };
-        }
+            },
+        );
+        (self.line, self.line_start) = (lines.line, lines.start);
+        // A match may run past `end`; it holds no newline, so the line bookkeeping stays right.
         self.pos = end.max(at.min(bytes.len()));
         if self.pos >= bytes.len() {
             self.finish();
@@ -129,25 +155,78 @@ impl Scanner {
             return;
         }
         self.done = true;
-        // Drop IDs whose full token was found too.
-        let full_ids: std::collections::HashSet<String> =
-            self.findings.iter().filter(|f| f.has_secret).map(|f| f.id.to_ascii_uppercase()).collect();
-        self.findings.retain(|f| f.has_secret || !full_ids.contains(&f.id.to_ascii_uppercase()));
-    }
-
-    fn record(&mut self, text: &str, start: usize, m: Match) {
-        let matched = &text[start..start + m.len];
-        if let Some(&i) = self.by_text.get(matched) {
-            self.findings[i].occurrences += 1;
+        // Drop IDs whose full token was found too (the ID's case may differ).
+        let mut full_ids: HashMap<u64, usize, BuildHasherDefault<AlreadyHashed>> =
+            HashMap::default();
+        for (i, f) in self
+            .findings
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.has_secret)
+        {
+            full_ids.entry(case_blind_hash(&f.id)).or_insert(i);
+        }
+        if full_ids.is_empty() {
             return;
         }
-        let (line, column) = self.line_col(text, start);
-        let prefix = matched[..6].to_ascii_lowercase();
-        let id = format!("{prefix}{}", &matched[6..m.id_len]);
-        let masked = if m.has_secret { format!("{id}.{MASK}") } else { id.clone() };
-        self.by_text.insert(matched.to_owned(), self.findings.len());
+        let findings = std::mem::take(&mut self.findings);
+        let has_full = |id: &str| match full_ids.get(&case_blind_hash(id)) {
+            Some(&i)
+                if findings
+                    .get(i)
+                    .is_some_and(|f| f.id.eq_ignore_ascii_case(id)) =>
+            {
+                true
+            }
+            // A collision: look through them all.
+            Some(_) => findings
+                .iter()
+                .any(|f| f.has_secret && f.id.eq_ignore_ascii_case(id)),
+            None => false,
+        };
+        let keep: Vec<bool> = findings
+            .iter()
+            .map(|f| f.has_secret || !has_full(&f.id))
+            .collect();
+        self.findings = findings
+            .into_iter()
+            .zip(keep)
+            .filter_map(|(f, keep)| keep.then_some(f))
+            .collect();
+    }
+
+    fn record(&mut self, text: &str, start: usize, m: Match, line: usize, line_start: usize) {
+        let Some(matched) = text.get(start..start + m.len) else {
+            return;
+        };
+        let key = fnv1a(matched.as_bytes());
+        let same = |f: &Finding| text.get(f.offset..f.offset + f.length) == Some(matched);
+        let existing = match self.by_hash.get(&key) {
+            Some(&i) if self.findings.get(i).is_some_and(same) => Some(i),
+            // A hash collision: rare enough that a linear search is fine.
+            Some(_) => self.findings.iter().position(same),
+            None => None,
+        };
+        if let Some(i) = existing {
+            if let Some(f) = self.findings.get_mut(i) {
+                f.occurrences += 1;
+            }
+            return;
+        }
+        self.by_hash.entry(key).or_insert(self.findings.len());
+        let column = self.column(text, line_start, start);
+        // The prefix in lowercase, the public part as written.
+        let mut id = String::with_capacity(m.id_len);
+        id.extend(matched[..6].chars().map(|c| c.to_ascii_lowercase()));
+        id.push_str(&matched[6..m.id_len]);
+        let mut masked = String::with_capacity(m.id_len + 1 + MASK.len());
+        masked.push_str(&id);
+        if m.has_secret {
+            masked.push('.');
+            masked.push_str(MASK);
+        }
         self.findings.push(Finding {
-            kind: TokenKind::from_prefix(&prefix),
+            kind: TokenKind::from_prefix(&id[..6]),
             id,
             has_secret: m.has_secret,
             masked,
@@ -159,18 +238,60 @@ impl Scanner {
         });
     }
 
-    /// Line and column of `offset`, counting forward from the last position asked about.
-    fn line_col(&mut self, text: &str, offset: usize) -> (usize, usize) {
-        let between = &text.as_bytes()[self.line_pos..offset];
-        // memchr counts newlines at memory speed; memrchr then finds where the line starts.
-        self.line += memchr::memchr_iter(b'\n', between).count();
-        if let Some(nl) = memchr::memrchr(b'\n', between) {
-            self.line_start = self.line_pos + nl + 1;
+    /// 1-based column, in characters, of `offset` on the line starting at `line_start`.
+    fn column(&mut self, text: &str, line_start: usize, offset: usize) -> usize {
+        if self.column_from < line_start || self.column_from > offset {
+            self.column_from = line_start;
+            self.column_chars = 0;
         }
-        self.line_pos = offset;
-        let column = text[self.line_start..offset].chars().count() + 1;
-        (self.line, column)
+        let between = text
+            .as_bytes()
+            .get(self.column_from..offset)
+            .unwrap_or_default();
+        // Every byte but UTF-8 continuation bytes starts a character.
+        self.column_chars += between.iter().filter(|&&b| (b as i8) >= -0x40).count();
+        self.column_from = offset;
+        self.column_chars + 1
     }
+}
+
+/// FNV-1a of the ASCII-uppercased text.
+fn case_blind_hash(text: &str) -> u64 {
+    text.bytes().fold(FNV_OFFSET, |hash, b| {
+        (hash ^ u64::from(b.to_ascii_uppercase())).wrapping_mul(FNV_PRIME)
+    })
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// The hasher for maps keyed by [`fnv1a`] values: they are hashes already.
+#[derive(Default)]
+struct AlreadyHashed(u64);
+
+impl Hasher for AlreadyHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used; this keeps any other key correct, if slower.
+        self.0 = bytes.iter().fold(self.0 ^ FNV_OFFSET, |hash, &b| {
+            (hash ^ u64::from(b)).wrapping_mul(FNV_PRIME)
+        });
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
+
+/// FNV-1a: a small, fast hash for de-duplicating matches (not for anything adversarial:
+/// collisions are checked against the text).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(FNV_OFFSET, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(FNV_PRIME)
+    })
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -186,8 +307,13 @@ fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
+/// Longest secret or public part there is (64) plus one: a run this long is too long for any kind.
+const RUN_CAP: usize = 65;
+
+/// How many ASCII letters and digits follow `from`, counting no further than [`RUN_CAP`].
+#[inline(always)]
 fn run_of_alnum(bytes: &[u8], from: usize) -> usize {
-    bytes[from.min(bytes.len())..].iter().take_while(|b| b.is_ascii_alphanumeric()).count()
+    filter::alnum_run(bytes, from, RUN_CAP)
 }
 
 /// Confirms a token or ID starting at `start` (where `dt0` is), or rejects it.
@@ -196,7 +322,12 @@ fn candidate(bytes: &[u8], start: usize) -> Option<Match> {
         return None;
     }
     let head = bytes.get(start..start + 7)?;
-    if !(head[3].is_ascii_alphabetic() && head[4].is_ascii_digit() && head[5].is_ascii_digit() && head[6] == b'.') {
+    if !(head.starts_with(b"dt0")
+        && head[3].is_ascii_alphabetic()
+        && head[4].is_ascii_digit()
+        && head[5].is_ascii_digit()
+        && head[6] == b'.')
+    {
         return None;
     }
     let (public_ok, secret_len): (fn(usize) -> bool, usize) = match &head[3..6] {
@@ -214,13 +345,25 @@ fn candidate(bytes: &[u8], start: usize) -> Option<Match> {
     let id_len = 7 + public_len;
     let after_public = public_start + public_len;
     match bytes.get(after_public) {
-        Some(b'.') if bytes.get(after_public + 1).is_some_and(u8::is_ascii_alphanumeric) => {
+        Some(b'.')
+            if bytes
+                .get(after_public + 1)
+                .is_some_and(u8::is_ascii_alphanumeric) =>
+        {
             let secret_len_found = run_of_alnum(bytes, after_public + 1);
             let end = after_public + 1 + secret_len_found;
             let glued = bytes.get(end).is_some_and(|b| *b == b'_');
-            (secret_len_found == secret_len && !glued).then_some(Match { len: end - start, id_len, has_secret: true })
+            (secret_len_found == secret_len && !glued).then_some(Match {
+                len: end - start,
+                id_len,
+                has_secret: true,
+            })
         }
         Some(b) if is_word(*b) => None,
-        _ => Some(Match { len: id_len, id_len, has_secret: false }),
+        _ => Some(Match {
+            len: id_len,
+            id_len,
+            has_secret: false,
+        }),
     }
 }
