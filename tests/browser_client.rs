@@ -245,9 +245,17 @@ mod lists {
         assert!(page.api_tokens.iter().all(|t| t.owner.as_deref() == Some("john.smith") && t.scopes.is_some()));
         assert_eq!(page.next_page_key, None, "the selected tokens fit in one page");
 
-        // A follow-up page with more than its key is a 400, and the client says so.
         let all = list_api_tokens(&env(), &admin, Page::First(&ListQuery::default()), timeout, &abort).await.expect("all");
         assert!(all.total_count.unwrap_or_default() >= all.api_tokens.len() as u64);
+
+        // 400: Dynatrace's constraint violations come through, listed.
+        let too_small = ListQuery { page_size: Some(5), ..ListQuery::default() };
+        match list_api_tokens(&env(), &admin, Page::First(&too_small), timeout, &abort).await {
+            Err(ApiError::BadRequest { violations, .. }) => {
+                assert_eq!(violations.first().and_then(|v| v.path.as_deref()), Some("pageSize"))
+            }
+            other => panic!("expected 400, got {other:?}"),
+        }
     }
 
     #[wasm_bindgen_test]
