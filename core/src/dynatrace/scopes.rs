@@ -273,29 +273,4 @@ mod tests {
         assert!(!groups[0].scopes[0].known);
     }
 
-    #[test]
-    fn groups_come_most_dangerous_first() {
-        let scopes: Vec<String> = [
-            "metrics.read",
-            "logs.ingest",
-            "apiTokens.write",
-            "metrics.read",
-            "settings.write",
-        ]
-        .map(String::from)
-        .to_vec();
-        let groups = group_scopes(&scopes);
-        let risks: Vec<_> = groups.iter().map(|g| g.risk).collect();
-        assert_eq!(
-            risks,
-            [
-                Risk::TokenManagement,
-                Risk::Configuration,
-                Risk::Ingest,
-                Risk::Read
-            ]
-        );
-        assert_eq!(groups.iter().map(|g| g.scopes.len()).sum::<usize>(), 4);
-        assert_eq!(worst(&scopes), Some(Risk::TokenManagement));
-    }
 }
