@@ -118,12 +118,38 @@ pub fn iso(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-/// Every read scope, for the admin token.
+/// Every read scope (from Dynatrace's scope list), for the admin token: whatever the app asks
+/// about a token, the admin token may read it.
 pub const READ_SCOPES: &[&str] = &[
-    "apiTokens.read", "activeGateTokenManagement.read", "TenantTokenManagement", "activeGates.read",
-    "auditLogs.read", "entities.read", "events.read", "extensions.read", "metrics.read",
-    "networkZones.read", "oneAgents.read", "problems.read", "releases.read", "securityProblems.read",
-    "settings.read", "slo.read", "syntheticLocations.read", "ReadConfig",
+    "apiTokens.read",
+    "activeGateTokenManagement.read",
+    "TenantTokenManagement",
+    "ReadConfig",
+    "ReadSyntheticData",
+    "activeGates.read",
+    "attacks.read",
+    "auditLogs.read",
+    "credentialVault.read",
+    "entities.read",
+    "events.read",
+    "extensionConfigurations.read",
+    "extensionEnvironment.read",
+    "extensions.read",
+    "geographicRegions.read",
+    "hub.read",
+    "javaScriptMappingFiles.read",
+    "logs.read",
+    "metrics.read",
+    "networkZones.read",
+    "oneAgents.read",
+    "problems.read",
+    "releases.read",
+    "securityProblems.read",
+    "settings.read",
+    "slo.read",
+    "syntheticExecutions.read",
+    "syntheticLocations.read",
+    "unifiedAnalysis.read",
 ];
 
 /// A small deterministic generator (xorshift64*): the same seed gives the same environment.
@@ -147,13 +173,19 @@ impl Rng {
     /// `len` characters of base32 (`A-Z2-7`), as Dynatrace's token parts use.
     pub fn base32(&mut self, len: usize) -> String {
         const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        (0..len).map(|_| ALPHABET[self.below(32) as usize] as char).collect()
+        (0..len)
+            .map(|_| ALPHABET[self.below(32) as usize] as char)
+            .collect()
     }
 }
 
 /// A 64-character secret that reads as fake: the label, then padding.
 fn fake_secret(label: &str) -> String {
-    let mut s: String = label.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect();
+    let mut s: String = label
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
     s.truncate(64);
     while s.len() < 64 {
         s.push('A');
@@ -171,10 +203,19 @@ fn public(label: &str) -> String {
 }
 
 fn date(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).map(|d| d.with_timezone(&Utc)).unwrap_or_else(|_| Utc.timestamp_opt(0, 0).unwrap())
+    DateTime::parse_from_rfc3339(text)
+        .map(|d| d.with_timezone(&Utc))
+        .unwrap_or_else(|_| Utc.timestamp_opt(0, 0).unwrap())
 }
 
-fn api(name: &str, public_part: &str, secret: &str, owner: &str, scopes: &[&str], now: DateTime<Utc>) -> Token {
+fn api(
+    name: &str,
+    public_part: &str,
+    secret: &str,
+    owner: &str,
+    scopes: &[&str],
+    now: DateTime<Utc>,
+) -> Token {
     Token {
         kind: Kind::Api,
         id: format!("dt0c01.{public_part}"),
@@ -201,39 +242,93 @@ pub fn demo_tokens(now: DateTime<Utc>, admin_secret: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
 
     // The documented example, with the documented metadata, but expiring next year so it works.
-    let mut example = api("myToken", "ST2EY72KQINMH574WMNVI7YN", "G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM", "john.smith", &["metrics.read"], now);
+    let mut example = api(
+        "myToken",
+        "ST2EY72KQINMH574WMNVI7YN",
+        "G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM",
+        "john.smith",
+        &["metrics.read"],
+        now,
+    );
     example.personal = true;
     example.created = date("2020-11-05T08:15:30.144Z");
     example.modified = Some(date("2020-11-12T08:15:30.144Z"));
     example.last_used = Some(date("2020-11-12T08:15:30.144Z"));
     example.last_ip = Some("34.197.2.44".into());
     example.expires = Some(now + Duration::days(365));
-    example.additional = Some(json!({"dashboardId": "82402bab-7370-4359-924d-88ed13c8919a"}).as_object().cloned().unwrap_or_default());
+    example.additional = Some(
+        json!({"dashboardId": "82402bab-7370-4359-924d-88ed13c8919a"})
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+    );
     example.demo = Some("the documented example token (Dynatrace docs)");
     tokens.push(example);
 
-    let mut admin = api("sandbox admin", ADMIN_PUBLIC, admin_secret, "admin@sandbox.example", READ_SCOPES, now);
+    let mut admin = api(
+        "sandbox admin",
+        ADMIN_PUBLIC,
+        admin_secret,
+        "admin@sandbox.example",
+        READ_SCOPES,
+        now,
+    );
     admin.expires = None;
     admin.demo = Some("admin: every read scope; use it as the access token to look up IDs");
     tokens.push(admin);
 
-    let mut disabled = api("ci-deploy (disabled)", &public("DISABLEDCIDEPLOY"), &fake_secret("SANDBOXDISABLEDTOKEN"), "ci-bot", &["entities.read", "settings.write"], now);
+    let mut disabled = api(
+        "ci-deploy (disabled)",
+        &public("DISABLEDCIDEPLOY"),
+        &fake_secret("SANDBOXDISABLEDTOKEN"),
+        "ci-bot",
+        &["entities.read", "settings.write"],
+        now,
+    );
     disabled.enabled = false;
     disabled.demo = Some("disabled: answers by ID, fails to authenticate (401)");
     tokens.push(disabled);
 
-    let mut expired = api("old-exporter (expired)", &public("EXPIREDOLDEXPORTER"), &fake_secret("SANDBOXEXPIREDTOKEN"), "jane.doe", &["metrics.read", "DataExport"], now);
+    let mut expired = api(
+        "old-exporter (expired)",
+        &public("EXPIREDOLDEXPORTER"),
+        &fake_secret("SANDBOXEXPIREDTOKEN"),
+        "jane.doe",
+        &["metrics.read", "DataExport"],
+        now,
+    );
     expired.expires = Some(now - Duration::days(2));
     expired.last_used = Some(now - Duration::days(3));
     expired.demo = Some("expired 2 days ago: answers by ID, fails to authenticate (401)");
     tokens.push(expired);
 
-    let mut soon = api("k8s-operator", &public("EXPIRESSOONK8SOPERATOR"), &fake_secret("SANDBOXEXPIRINGSOON"), "platform-team", &["activeGateTokenManagement.create", "entities.read", "settings.read", "settings.write", "DataExport", "InstallerDownload"], now);
+    let mut soon = api(
+        "k8s-operator",
+        &public("EXPIRESSOONK8SOPERATOR"),
+        &fake_secret("SANDBOXEXPIRINGSOON"),
+        "platform-team",
+        &[
+            "activeGateTokenManagement.create",
+            "entities.read",
+            "settings.read",
+            "settings.write",
+            "DataExport",
+            "InstallerDownload",
+        ],
+        now,
+    );
     soon.expires = Some(now + Duration::days(3));
     soon.demo = Some("expires in 3 days");
     tokens.push(soon);
 
-    let mut unused = api("never-used", &public("NEVERUSED"), &fake_secret("SANDBOXNEVERUSED"), "john.smith", &["logs.ingest", "metrics.ingest", "openTelemetryTrace.ingest"], now);
+    let mut unused = api(
+        "never-used",
+        &public("NEVERUSED"),
+        &fake_secret("SANDBOXNEVERUSED"),
+        "john.smith",
+        &["logs.ingest", "metrics.ingest", "openTelemetryTrace.ingest"],
+        now,
+    );
     unused.last_used = None;
     unused.last_ip = None;
     unused.modified = None;
@@ -241,13 +336,44 @@ pub fn demo_tokens(now: DateTime<Utc>, admin_secret: &str) -> Vec<Token> {
     unused.demo = Some("never used, never expires; ingest scopes");
     tokens.push(unused);
 
-    let mut dashboard = api("Dashboard sharing: SRE overview", &public("DASHBOARDSHARE"), &fake_secret("SANDBOXDASHBOARDSHARING"), "john.smith", &["ViewDashboard"], now);
-    dashboard.additional = Some(json!({"dashboardId": "1c4e3f0a-5b6c-4d7e-8f90-a1b2c3d4e5f6"}).as_object().cloned().unwrap_or_default());
+    let mut dashboard = api(
+        "Dashboard sharing: SRE overview",
+        &public("DASHBOARDSHARE"),
+        &fake_secret("SANDBOXDASHBOARDSHARING"),
+        "john.smith",
+        &["ViewDashboard"],
+        now,
+    );
+    dashboard.additional = Some(
+        json!({"dashboardId": "1c4e3f0a-5b6c-4d7e-8f90-a1b2c3d4e5f6"})
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+    );
     dashboard.expires = None;
     dashboard.demo = Some("dashboard-sharing token with additionalMetadata");
     tokens.push(dashboard);
 
-    let mut dangerous = api("automation-god-mode", &public("DANGEROUSAUTOMATION"), &fake_secret("SANDBOXDANGEROUS"), "former.employee", &["apiTokens.write", "apiTokens.read", "settings.write", "credentialVault.read", "DataExport", "logs.read", "WriteConfig", "InstallerDownload", "metrics.ingest", "entities.read", "futureScope.write"], now);
+    let mut dangerous = api(
+        "automation-god-mode",
+        &public("DANGEROUSAUTOMATION"),
+        &fake_secret("SANDBOXDANGEROUS"),
+        "former.employee",
+        &[
+            "apiTokens.write",
+            "apiTokens.read",
+            "settings.write",
+            "credentialVault.read",
+            "DataExport",
+            "logs.read",
+            "WriteConfig",
+            "InstallerDownload",
+            "metrics.ingest",
+            "entities.read",
+            "futureScope.write",
+        ],
+        now,
+    );
     dangerous.personal = true;
     dangerous.last_ip = Some("203.0.113.77".into());
     dangerous.last_used = Some(now - Duration::minutes(12));
@@ -267,17 +393,29 @@ pub fn demo_tokens(now: DateTime<Utc>, admin_secret: &str) -> Vec<Token> {
         expires: None,
         last_used: Some(now - Duration::days(40)),
         last_ip: Some("10.0.0.9".into()),
-        scopes: vec!["DataExport".into(), "ReadConfig".into(), "TenantTokenManagement".into()],
+        scopes: vec![
+            "DataExport".into(),
+            "ReadConfig".into(),
+            "TenantTokenManagement".into(),
+        ],
         additional: None,
         seed: None,
         ag_type: None,
         demo: Some("legacy token (pre-1.205, UUID ID, API v1)"),
     });
 
-    let ag = |id: &str, name: &str, owner: &str, seed: Option<bool>, ag_type: Option<&'static str>, demo: &'static str| Token {
+    let ag = |id: &str,
+              name: &str,
+              owner: &str,
+              seed: Option<bool>,
+              ag_type: Option<&'static str>,
+              demo: &'static str| Token {
         kind: Kind::ActiveGate,
         id: format!("dt0g02.{id}"),
-        secret: format!("dt0g02.{id}.{}", fake_secret(&format!("SANDBOXACTIVEGATE{id}"))),
+        secret: format!(
+            "dt0g02.{id}.{}",
+            fake_secret(&format!("SANDBOXACTIVEGATE{id}"))
+        ),
         name: name.into(),
         owner: owner.into(),
         enabled: true,
@@ -293,34 +431,77 @@ pub fn demo_tokens(now: DateTime<Utc>, admin_secret: &str) -> Vec<Token> {
         ag_type,
         demo: Some(demo),
     };
-    let mut documented = ag("4KWZO5EF", "myToken", "john.smith", Some(false), Some("ENVIRONMENT"), "ActiveGate token (the documented example ID)");
+    let mut documented = ag(
+        "4KWZO5EF",
+        "myToken",
+        "john.smith",
+        Some(false),
+        Some("ENVIRONMENT"),
+        "ActiveGate token (the documented example ID)",
+    );
     documented.created = date("2020-11-22T08:15:30.144Z");
     tokens.push(documented);
-    let mut seed = ag("SEEDTKN2", "system:installer", "max.mustermann@company.com", Some(true), Some("ENVIRONMENT"), "ActiveGate seed token");
+    let mut seed = ag(
+        "SEEDTKN2",
+        "system:installer",
+        "max.mustermann@company.com",
+        Some(true),
+        Some("ENVIRONMENT"),
+        "ActiveGate seed token",
+    );
     seed.expires = None;
     seed.last_used = None;
     tokens.push(seed);
-    tokens.push(ag("NEWFMT22", "gateway-eu-1", "platform-team", None, None, "ActiveGate token as release 1.338+ sends it (no seedToken/activeGateType)"));
+    tokens.push(ag(
+        "NEWFMT22",
+        "gateway-eu-1",
+        "platform-team",
+        None,
+        None,
+        "ActiveGate token as release 1.338+ sends it (no seedToken/activeGateType)",
+    ));
     tokens
 }
 
 /// `count` more tokens, deterministic, for paging and performance.
 pub fn generated(count: usize, now: DateTime<Utc>) -> Vec<Token> {
-    const OWNERS: &[&str] = &["john.smith", "jane.doe", "ci-bot", "platform-team", "sre-oncall"];
-    const SCOPES: &[&str] = &["metrics.read", "metrics.ingest", "logs.ingest", "entities.read", "settings.read", "settings.write", "problems.read", "apiTokens.read", "DataExport", "InstallerDownload"];
+    const OWNERS: &[&str] = &[
+        "john.smith",
+        "jane.doe",
+        "ci-bot",
+        "platform-team",
+        "sre-oncall",
+    ];
+    const SCOPES: &[&str] = &[
+        "metrics.read",
+        "metrics.ingest",
+        "logs.ingest",
+        "entities.read",
+        "settings.read",
+        "settings.write",
+        "problems.read",
+        "apiTokens.read",
+        "DataExport",
+        "InstallerDownload",
+    ];
     let mut rng = Rng::new(0x5EED_D7C0_FFEE);
     (0..count)
         .map(|i| {
             let public_part = rng.base32(24);
             let secret = rng.base32(64);
-            let scopes: Vec<String> = SCOPES.iter().filter(|_| rng.below(3) == 0).map(|s| s.to_string()).collect();
+            let scopes: Vec<String> = SCOPES
+                .iter()
+                .filter(|_| rng.below(3) == 0)
+                .map(|s| s.to_string())
+                .collect();
             let created = now - Duration::minutes(rng.below(60 * 24 * 700) as i64 + 1);
             let expires = match rng.below(4) {
                 0 => None,
                 1 => Some(now - Duration::days(rng.below(6) as i64 + 1)),
                 _ => Some(now + Duration::days(rng.below(400) as i64 + 1)),
             };
-            let last_used = (rng.below(5) != 0).then(|| now - Duration::minutes(rng.below(60 * 24 * 90) as i64 + 1));
+            let last_used = (rng.below(5) != 0)
+                .then(|| now - Duration::minutes(rng.below(60 * 24 * 90) as i64 + 1));
             Token {
                 kind: Kind::Api,
                 id: format!("dt0c01.{public_part}"),
@@ -333,8 +514,19 @@ pub fn generated(count: usize, now: DateTime<Utc>) -> Vec<Token> {
                 modified: (rng.below(2) == 0).then_some(created + Duration::hours(1)),
                 expires,
                 last_used,
-                last_ip: last_used.map(|_| format!("10.{}.{}.{}", rng.below(256), rng.below(256), rng.below(256))),
-                scopes: if scopes.is_empty() { vec!["metrics.read".into()] } else { scopes },
+                last_ip: last_used.map(|_| {
+                    format!(
+                        "10.{}.{}.{}",
+                        rng.below(256),
+                        rng.below(256),
+                        rng.below(256)
+                    )
+                }),
+                scopes: if scopes.is_empty() {
+                    vec!["metrics.read".into()]
+                } else {
+                    scopes
+                },
                 additional: None,
                 seed: None,
                 ag_type: None,

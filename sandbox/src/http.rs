@@ -13,38 +13,69 @@ use chrono::Utc;
 use serde_json::json;
 use tower_http::services::{ServeDir, ServeFile};
 
-use crate::{api, Fault, FaultKind, Sandbox};
+use crate::{api, lists, Fault, FaultKind, Sandbox};
 
 pub fn app(sandbox: Arc<Sandbox>) -> Router {
     let api_routes = Router::new()
-        .route("/api/v2/apiTokens", get(api::list_api_tokens).post(api::read_only))
+        .route(
+            "/api/v2/apiTokens",
+            get(lists::list_api_tokens).post(api::read_only),
+        )
         .route("/api/v2/apiTokens/lookup", post(api::lookup))
-        .route("/api/v2/apiTokens/{id}", get(api::get_api_token).put(api::read_only).delete(api::read_only))
-        .route("/api/v2/activeGateTokens", get(api::list_activegate_tokens).post(api::read_only))
-        .route("/api/v2/activeGateTokens/{id}", get(api::get_activegate_token).delete(api::read_only))
-        .route("/api/v1/tokens", get(api::v1_list).post(api::read_only))
+        .route(
+            "/api/v2/apiTokens/{id}",
+            get(api::get_api_token)
+                .put(api::read_only)
+                .delete(api::read_only),
+        )
+        .route(
+            "/api/v2/activeGateTokens",
+            get(lists::list_activegate_tokens).post(api::read_only),
+        )
+        .route(
+            "/api/v2/activeGateTokens/{id}",
+            get(api::get_activegate_token).delete(api::read_only),
+        )
+        .route("/api/v1/tokens", get(lists::v1_list).post(api::read_only))
         .route("/api/v1/tokens/lookup", post(api::v1_lookup))
-        .route("/api/v1/tokens/{id}", get(api::v1_get).put(api::read_only).delete(api::read_only))
+        .route(
+            "/api/v1/tokens/{id}",
+            get(api::v1_get).put(api::read_only).delete(api::read_only),
+        )
         .route("/api/{*rest}", any(api::unknown_path))
         .layer(middleware::from_fn_with_state(sandbox.clone(), misbehave));
 
     let control = Router::new()
-        .route("/_sandbox/health", get(|| async { Json(json!({"status": "ok"})) }))
+        .route(
+            "/_sandbox/health",
+            get(|| async { Json(json!({"status": "ok"})) }),
+        )
         .route("/_sandbox/tokens", get(control_tokens))
-        .route("/_sandbox/fault", axum::routing::put(set_fault).delete(clear_fault));
+        .route(
+            "/_sandbox/fault",
+            axum::routing::put(set_fault).delete(clear_fault),
+        );
 
     let mut router = api_routes.merge(control);
     if let Some(dir) = &sandbox.config.serve_dir {
         let index = dir.join("index.html");
         router = router.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)));
     }
-    router.layer(middleware::from_fn_with_state(sandbox.clone(), cors)).with_state(sandbox)
+    router
+        .layer(middleware::from_fn_with_state(sandbox.clone(), cors))
+        .with_state(sandbox)
 }
 
 /// CORS as a server that allows browser calls would do it; with `--no-cors`, none at all, like
 /// a server that never heard of it.
 async fn cors(State(sb): State<Arc<Sandbox>>, request: Request, next: Next) -> Response {
     let origin = request.headers().get(header::ORIGIN).cloned();
+    // The API is read-only; the control API also takes PUT and DELETE, from the page in tests.
+    let methods = if request.uri().path().starts_with("/_sandbox/") {
+        "GET, PUT, DELETE, OPTIONS"
+    } else {
+        "GET, POST, OPTIONS"
+    };
     if !sb.config.cors {
         if request.method() == Method::OPTIONS {
             return StatusCode::METHOD_NOT_ALLOWED.into_response();
@@ -57,11 +88,26 @@ async fn cors(State(sb): State<Arc<Sandbox>>, request: Request, next: Next) -> R
         next.run(request).await
     };
     let h = response.headers_mut();
-    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.unwrap_or(HeaderValue::from_static("*")));
-    h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, PUT, DELETE, OPTIONS"));
-    h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("Authorization, Content-Type, Accept"));
-    h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("Retry-After"));
-    h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        origin.unwrap_or(HeaderValue::from_static("*")),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static(methods),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("Authorization, Content-Type, Accept"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static("Retry-After"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("600"),
+    );
     h.append(header::VARY, HeaderValue::from_static("Origin"));
     response
 }
@@ -89,7 +135,14 @@ async fn misbehave(State(sb): State<Arc<Sandbox>>, request: Request, next: Next)
         let mut slot = sb.fault.lock().unwrap_or_else(|p| p.into_inner());
         let current = *slot;
         if let Some(Fault { times: Some(n), .. }) = current {
-            *slot = if n <= 1 { None } else { current.map(|f| Fault { times: Some(n - 1), ..f }) };
+            *slot = if n <= 1 {
+                None
+            } else {
+                current.map(|f| Fault {
+                    times: Some(n - 1),
+                    ..f
+                })
+            };
         }
         current
     };
@@ -100,16 +153,27 @@ async fn misbehave(State(sb): State<Arc<Sandbox>>, request: Request, next: Next)
 }
 
 pub fn rate_limited(retry_after: Option<u64>) -> Response {
-    let mut response = api::envelope(StatusCode::TOO_MANY_REQUESTS, "Too many requests. Rate limit exceeded.", vec![]);
+    let mut response = api::envelope(
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many requests. Rate limit exceeded.",
+        vec![],
+    );
     if let Some(secs) = retry_after {
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
     }
     response
 }
 
 async fn fault_response(fault: Fault) -> Response {
     let html = |status: StatusCode, body: &'static str| {
-        (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+        (
+            status,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            body,
+        )
+            .into_response()
     };
     match fault.kind {
         FaultKind::RateLimit => rate_limited(Some(fault.retry_after_seconds.unwrap_or(5))),
@@ -154,7 +218,11 @@ async fn set_fault(State(sb): State<Arc<Sandbox>>, body: axum::body::Bytes) -> R
             *sb.fault.lock().unwrap_or_else(|p| p.into_inner()) = Some(fault);
             StatusCode::NO_CONTENT.into_response()
         }
-        Err(e) => (StatusCode::BAD_REQUEST, Json(json!({"error": e.to_string()}))).into_response(),
+        Err(e) => (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": e.to_string()})),
+        )
+            .into_response(),
     }
 }
 

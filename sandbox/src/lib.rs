@@ -8,6 +8,8 @@
 pub mod api;
 pub mod data;
 pub mod http;
+pub mod lists;
+pub mod query;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -97,9 +99,21 @@ pub struct Store {
 
 impl Store {
     pub fn new(tokens: Vec<data::Token>) -> Self {
-        let by_id = tokens.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
-        let by_secret = tokens.iter().enumerate().map(|(i, t)| (t.secret.clone(), i)).collect();
-        Store { tokens, by_id, by_secret }
+        let by_id = tokens
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.clone(), i))
+            .collect();
+        let by_secret = tokens
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.secret.clone(), i))
+            .collect();
+        Store {
+            tokens,
+            by_id,
+            by_secret,
+        }
     }
 }
 

@@ -38,11 +38,16 @@ fn fail(message: &str) -> ! {
 
 fn parse_args() -> (SocketAddr, Config) {
     let mut config = Config::default();
-    let mut listen: SocketAddr = "127.0.0.1:8081".parse().unwrap_or_else(|_| fail("bad default address"));
+    let mut listen: SocketAddr = "127.0.0.1:8081"
+        .parse()
+        .unwrap_or_else(|_| fail("bad default address"));
     let mut allow_remote = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        let mut value = |name: &str| args.next().unwrap_or_else(|| fail(&format!("{name} needs a value")));
+        let mut value = |name: &str| {
+            args.next()
+                .unwrap_or_else(|| fail(&format!("{name} needs a value")))
+        };
         match arg.as_str() {
             "-h" | "--help" => {
                 print!("{USAGE}");
@@ -50,39 +55,67 @@ fn parse_args() -> (SocketAddr, Config) {
             }
             "--listen" => {
                 let v = value("--listen");
-                listen = v.parse().unwrap_or_else(|_| fail(&format!("--listen {v:?} is not an address like 127.0.0.1:8081")));
+                // `localhost` is loopback by definition; other names would need a resolver.
+                let v = match v.strip_prefix("localhost:") {
+                    Some(port) => format!("127.0.0.1:{port}"),
+                    None => v,
+                };
+                listen = v.parse().unwrap_or_else(|_| {
+                    fail(&format!(
+                        "--listen {v:?} is not an address like 127.0.0.1:8081"
+                    ))
+                });
             }
             "--cors" => config.cors = true,
             "--no-cors" => config.cors = false,
             "--allow-remote" => allow_remote = true,
             "--tokens" => {
                 let v = value("--tokens");
-                config.extra_tokens = v.parse().unwrap_or_else(|_| fail(&format!("--tokens {v:?} is not a number")));
+                config.extra_tokens = v
+                    .parse()
+                    .unwrap_or_else(|_| fail(&format!("--tokens {v:?} is not a number")));
             }
             "--latency-ms" => {
                 let v = value("--latency-ms");
-                config.latency = Duration::from_millis(v.parse().unwrap_or_else(|_| fail(&format!("--latency-ms {v:?} is not a number"))));
+                config.latency = Duration::from_millis(
+                    v.parse()
+                        .unwrap_or_else(|_| fail(&format!("--latency-ms {v:?} is not a number"))),
+                );
             }
             "--rate-limit" => {
                 let v = value("--rate-limit");
-                config.rate_limit = Some(v.parse().ok().filter(|n| *n > 0).unwrap_or_else(|| fail(&format!("--rate-limit {v:?} is not a positive number"))));
+                config.rate_limit = Some(v.parse().ok().filter(|n| *n > 0).unwrap_or_else(|| {
+                    fail(&format!("--rate-limit {v:?} is not a positive number"))
+                }));
             }
             "--admin-token" => {
                 let v = value("--admin-token");
-                if v.len() != 64 || !v.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+                if v.len() != 64
+                    || !v
+                        .bytes()
+                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+                {
                     fail("--admin-token must be 64 characters of A-Z and 0-9 (the secret part of a dt0c01 token)");
                 }
                 config.admin_secret = v;
             }
             "--fault" => {
                 let v = value("--fault");
-                let kind = FaultKind::parse(&v).unwrap_or_else(|| fail(&format!("--fault {v:?} is not a known fault")));
-                config.fault = Some(Fault { kind, times: None, retry_after_seconds: None });
+                let kind = FaultKind::parse(&v)
+                    .unwrap_or_else(|| fail(&format!("--fault {v:?} is not a known fault")));
+                config.fault = Some(Fault {
+                    kind,
+                    times: None,
+                    retry_after_seconds: None,
+                });
             }
             "--serve-dir" => {
                 let dir = PathBuf::from(value("--serve-dir"));
                 if !dir.join("index.html").is_file() {
-                    fail(&format!("--serve-dir {}: no index.html there (build the app first: make build)", dir.display()));
+                    fail(&format!(
+                        "--serve-dir {}: no index.html there (build the app first: make build)",
+                        dir.display()
+                    ));
                 }
                 config.serve_dir = Some(dir);
             }
@@ -100,7 +133,10 @@ fn parse_args() -> (SocketAddr, Config) {
 
 /// A fresh admin secret per start, from the clock: the sandbox needs no real randomness.
 fn generated_secret() -> String {
-    let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1);
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(1);
     dt_sandbox::data::Rng::new(seed).base32(64)
 }
 
@@ -118,18 +154,31 @@ async fn main() {
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "dt-sandbox listening on http://{address}");
     let count = sandbox.store.read().map(|s| s.tokens.len()).unwrap_or(0);
-    let _ = writeln!(out, "{count} tokens ready in {} ms; CORS {}", started.elapsed().as_millis(), if cors { "on" } else { "off (like a server that sends no CORS headers)" });
+    let _ = writeln!(
+        out,
+        "{count} tokens ready in {} ms; CORS {}",
+        started.elapsed().as_millis(),
+        if cors {
+            "on"
+        } else {
+            "off (like a server that sends no CORS headers)"
+        }
+    );
     if sandbox.config.serve_dir.is_some() {
         let _ = writeln!(out, "serving the app at http://{address}/ (same origin as the API: leave the environment URL empty)");
     }
-    let _ = writeln!(out, "\nTokens to paste (all fake, sandbox only):");
+    let _ = writeln!(out, "\nTokens to paste (all fake, sandbox only):\n  {:<32} what it demonstrates / the full token", "name");
     if let Ok(store) = sandbox.store.read() {
         for t in store.tokens.iter().filter(|t| t.demo.is_some()) {
-            let _ = writeln!(out, "  {:<70} {}", t.demo.unwrap_or_default(), t.name);
+            let _ = writeln!(out, "  {:<32} {}", t.name, t.demo.unwrap_or_default());
             let _ = writeln!(out, "      {}", t.secret);
         }
     }
-    let _ = writeln!(out, "\nAccess token for looking up IDs (admin, every read scope):\n      {}", sandbox.admin_token());
+    let _ = writeln!(
+        out,
+        "\nAccess token for looking up IDs (admin, every read scope):\n      {}",
+        sandbox.admin_token()
+    );
     let _ = out.flush();
     drop(out);
 

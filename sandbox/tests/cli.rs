@@ -1,0 +1,223 @@
+//! The `dt-sandbox` binary: flags, the start-up lines, a large environment, shutdown; and the
+//! behaviour switches that tests of the app rely on (static files, CORS of the control API,
+//! latency).
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{start, EXAMPLE};
+use dt_sandbox::Config;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+const BIN: &str = env!("CARGO_BIN_EXE_dt-sandbox");
+const SECRET: &str = "CLITESTADMIN2222222222222222222222222222222222222222222222222222";
+
+#[test]
+fn bad_flags_exit_2_with_a_message_and_the_usage() {
+    for (args, says) in [
+        (&["--bogus"][..], "unknown argument"),
+        (&["--tokens", "many"], "--tokens"),
+        (&["--tokens"], "needs a value"),
+        (&["--listen", "0.0.0.0:8081"], "not a loopback address"),
+        (&["--listen", "localhost"], "--listen"),
+        (&["--fault", "gremlins"], "--fault"),
+        (&["--admin-token", "short"], "--admin-token"),
+        (&["--rate-limit", "0"], "--rate-limit"),
+        (&["--serve-dir", "/nonexistent-dir"], "index.html"),
+    ] {
+        let out = Command::new(BIN).args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr.contains(says) && stderr.contains("usage: dt-sandbox"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+/// Starts the binary on a free port; returns it with its base URL and the time to the first line.
+fn spawn(extra: &[&str]) -> (Child, String, Duration) {
+    let started = Instant::now();
+    let mut child = Command::new(BIN)
+        .args(["--listen", "127.0.0.1:0", "--admin-token", SECRET])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let elapsed = started.elapsed();
+    let base = first
+        .trim()
+        .strip_prefix("dt-sandbox listening on ")
+        .unwrap_or_else(|| panic!("first line: {first:?}"))
+        .to_owned();
+    (child, base, elapsed)
+}
+
+fn terminate(child: &mut Child) -> std::process::ExitStatus {
+    let pid = child.id().to_string();
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(Instant::now() < deadline, "no graceful exit on SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[tokio::test]
+async fn starts_announces_itself_and_stops_on_sigterm() {
+    let (mut child, base, elapsed) = spawn(&[]);
+    eprintln!(
+        "default environment: first line after {} ms (debug build)",
+        elapsed.as_millis()
+    );
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+    let res = reqwest::get(format!("{base}/_sandbox/health"))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(terminate(&mut child).success());
+}
+
+#[tokio::test]
+async fn a_hundred_thousand_tokens() {
+    let (mut child, base, elapsed) = spawn(&["--tokens", "100000"]);
+    eprintln!(
+        "--tokens 100000: first line after {} ms (debug build)",
+        elapsed.as_millis()
+    );
+    let admin = format!("dt0c01.SANDBOXADMIN2222222222222.{SECRET}");
+    let client = reqwest::Client::new();
+    let page: Value = client
+        .get(format!("{base}/api/v2/apiTokens?pageSize=10000"))
+        .header("Authorization", format!("Api-Token {admin}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        page["totalCount"].as_u64(),
+        Some(100_000 + 9),
+        "the generated tokens and the nine demo API tokens"
+    );
+    assert_eq!(page["apiTokens"].as_array().map(Vec::len), Some(10_000));
+    assert!(terminate(&mut child).success());
+}
+
+#[tokio::test]
+async fn serves_the_app_with_a_fallback_to_index_html() {
+    let dir = std::env::temp_dir().join(format!("dt-sandbox-dist-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("index.html"), "<!doctype html><title>app</title>").unwrap();
+    std::fs::write(dir.join("app.js"), "console.log(1)").unwrap();
+    let s = start(Config {
+        serve_dir: Some(dir.clone()),
+        ..Config::default()
+    })
+    .await;
+    for (path, body) in [
+        ("/", "<!doctype html><title>app</title>"),
+        ("/app.js", "console.log(1)"),
+        ("/check/some/route", "<!doctype html><title>app</title>"),
+    ] {
+        let (status, text) = s.get(path, None).await;
+        assert_eq!((status, text.as_str()), (StatusCode::OK, body), "{path}");
+    }
+    // The API is never answered by the page.
+    let (status, body) = s.get("/api/v2/nothing", Some(&s.admin)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.starts_with("{\"error\""), "{body}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn the_control_api_works_with_and_without_cors() {
+    let on = start(Config::default()).await;
+    let preflight = on
+        .client
+        .request(Method::OPTIONS, format!("{}/_sandbox/fault", on.base))
+        .header("Origin", "http://page.example")
+        .header("Access-Control-Request-Method", "PUT")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        preflight.headers()["access-control-allow-origin"],
+        "http://page.example"
+    );
+    assert!(preflight.headers()["access-control-allow-methods"]
+        .to_str()
+        .unwrap()
+        .contains("PUT"));
+    let api = on
+        .client
+        .request(
+            Method::OPTIONS,
+            format!("{}/api/v2/apiTokens/lookup", on.base),
+        )
+        .header("Origin", "http://page.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        api.headers()["access-control-allow-methods"],
+        "GET, POST, OPTIONS"
+    );
+    assert_eq!(
+        api.headers()["access-control-expose-headers"],
+        "Retry-After"
+    );
+    assert!(api.headers().get("access-control-max-age").is_some());
+
+    let off = start(Config {
+        cors: false,
+        ..Config::default()
+    })
+    .await;
+    let (status, headers, _) = off
+        .call(
+            Method::PUT,
+            "/_sandbox/fault",
+            None,
+            Some(json!({"kind": "server-error", "times": 1})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(headers.get("access-control-allow-origin").is_none());
+    let (status, _) = off.lookup(EXAMPLE, EXAMPLE).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    let (status, headers, _) = off
+        .call(Method::OPTIONS, "/api/v2/apiTokens/lookup", None, None)
+        .await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(headers.get("access-control-allow-origin").is_none());
+}
+
+#[tokio::test]
+async fn latency_delays_the_api_only() {
+    let s = start(Config {
+        latency: Duration::from_millis(300),
+        ..Config::default()
+    })
+    .await;
+    let started = Instant::now();
+    s.get("/_sandbox/health", None).await;
+    assert!(started.elapsed() < Duration::from_millis(300));
+    let started = Instant::now();
+    let (status, _) = s.lookup(EXAMPLE, EXAMPLE).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(started.elapsed() >= Duration::from_millis(300));
+}
