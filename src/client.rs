@@ -16,7 +16,7 @@ use dt_core::dynatrace::{
 use dt_core::token::{Lookup, ParsedToken};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use gloo_timers::callback::Timeout;
-use serde::de::DeserializeOwned;
+use dt_core::dynatrace::FromJson;
 use web_sys::AbortController;
 
 /// How long a call may take before the app gives up on it. A real environment answers token
@@ -72,25 +72,23 @@ pub async fn check(request: CheckRequest<'_>, abort: &AbortController) -> Result
                 .unwrap_or_default();
             let builder = Request::post(&format!("{api}/v2/apiTokens/lookup"))
                 .header("Content-Type", "application/json");
-            call.send::<ApiToken>(builder, auth, Some(body)).await.map(Metadata::Api)
+            Ok(Metadata::Api(call.send(builder, auth, Some(body)).await?.decode()?))
         }
         Lookup::ApiTokenById => {
             let auth = access_token.ok_or(CheckError::NeedsAccessToken { scope: "apiTokens.read" })?;
             let url = format!("{api}/v2/apiTokens/{}", encode_path(token.id()));
-            call.send::<ApiToken>(Request::get(&url), auth, None).await.map(Metadata::Api)
+            Ok(Metadata::Api(call.send(Request::get(&url), auth, None).await?.decode()?))
         }
         Lookup::ActiveGateTokenById => {
             let auth = access_token
                 .ok_or(CheckError::NeedsAccessToken { scope: "activeGateTokenManagement.read" })?;
             let url = format!("{api}/v2/activeGateTokens/{}", encode_path(token.id()));
-            call.send::<ActiveGateToken>(Request::get(&url), auth, None)
-                .await
-                .map(Metadata::ActiveGate)
+            Ok(Metadata::ActiveGate(call.send(Request::get(&url), auth, None).await?.decode()?))
         }
         Lookup::V1TokenById => {
             let auth = access_token.ok_or(CheckError::NeedsAccessToken { scope: "TenantTokenManagement" })?;
             let url = format!("{api}/v1/tokens/{}", encode_path(token.id()));
-            call.send::<TokenMetadata>(Request::get(&url), auth, None).await.map(Metadata::Legacy)
+            Ok(Metadata::Legacy(call.send(Request::get(&url), auth, None).await?.decode()?))
         }
         Lookup::NotPossible { reason } => Err(CheckError::NotPossible { reason }),
     }
@@ -132,7 +130,7 @@ pub async fn list_v1_tokens(
     list(environment, access_token, &url, timeout, abort).await
 }
 
-async fn list<T: DeserializeOwned>(
+async fn list<T: FromJson>(
     environment: &EnvironmentUrl,
     access_token: &str,
     url: &str,
@@ -140,10 +138,11 @@ async fn list<T: DeserializeOwned>(
     abort: &AbortController,
 ) -> Result<T, ApiError> {
     let call = Call { environment, timeout, abort };
-    call.send::<T>(Request::get(url), access_token.trim(), None).await.map_err(|e| match e {
+    let answer = call.send(Request::get(url), access_token.trim(), None).await.map_err(|e| match e {
         CheckError::Api(api) => api,
         other => ApiError::Network { detail: other.to_string(), cross_origin: false },
-    })
+    })?;
+    answer.decode()
 }
 
 /// Token IDs are `[A-Za-z0-9.-]`, but a pasted ID is user input: never let it change the path.
@@ -158,13 +157,9 @@ struct Call<'a> {
 }
 
 impl Call<'_> {
-    /// Sends with a credential and a timeout, and decodes whatever comes back.
-    async fn send<T: DeserializeOwned>(
-        &self,
-        builder: RequestBuilder,
-        credential: &str,
-        body: Option<String>,
-    ) -> Result<T, CheckError> {
+    /// Sends with a credential and a timeout; an answer of any status is an `Answer`, only no
+    /// answer at all is an error here. (Not generic over the model, so it exists once.)
+    async fn send(&self, builder: RequestBuilder, credential: &str, body: Option<String>) -> Result<Answer, CheckError> {
         let signal = self.abort.signal();
         let builder = builder
             .header("Authorization", &format!("Api-Token {credential}"))
@@ -189,13 +184,7 @@ impl Call<'_> {
         drop(timer);
 
         match outcome {
-            Ok(answer) => Ok(decode_response::<T>(
-                answer.status,
-                answer.content_type.as_deref(),
-                answer.retry_after.as_deref(),
-                &answer.body,
-                Utc::now(),
-            )?),
+            Ok(answer) => Ok(answer),
             Err(_) if timed_out.get() => Err(ApiError::Timeout { after: self.timeout }.into()),
             Err(_) if signal.aborted() => Err(ApiError::Aborted.into()),
             Err(detail) => Err(ApiError::Network {
@@ -212,6 +201,13 @@ struct Answer {
     content_type: Option<String>,
     retry_after: Option<String>,
     body: String,
+}
+
+impl Answer {
+    /// The model this call expects, or the error the answer means.
+    fn decode<T: FromJson>(self) -> Result<T, ApiError> {
+        decode_response(self.status, self.content_type.as_deref(), self.retry_after.as_deref(), &self.body, Utc::now())
+    }
 }
 
 /// Status, headers that matter, and the body as text: every answer is read whole and decoded

@@ -41,8 +41,7 @@ pub fn start() {
 }
 
 /// Options a host page passes to [`mount`], as a plain JS object. All optional.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Default, PartialEq)]
 pub struct MountOptions {
     /// The environment URL to check against (e.g. `https://abc12345.live.dynatrace.com`, or
     /// `""` for the host page's own origin behind a reverse proxy).
@@ -53,16 +52,41 @@ pub struct MountOptions {
     pub theme: Option<String>,
 }
 
+impl MountOptions {
+    /// Reads `{environment, hideSettings, theme}` from the object a host page passes; `undefined`
+    /// and `null` mean "not set", unknown keys are ignored, and a key of the wrong type is an
+    /// error that names it. (Read by hand: serde here would cost the page more than the rest
+    /// of the widget API.)
+    pub fn from_js(options: &JsValue) -> Result<Self, String> {
+        if options.is_undefined() || options.is_null() {
+            return Ok(Self::default());
+        }
+        if !options.is_object() {
+            return Err("options must be an object, like { environment: \"https://…\" }".into());
+        }
+        let field = |name: &str| {
+            js_sys::Reflect::get(options, &JsValue::from_str(name))
+                .ok()
+                .filter(|v| !v.is_undefined() && !v.is_null())
+        };
+        let string = |name: &str| match field(name) {
+            None => Ok(None),
+            Some(v) => v.as_string().map(Some).ok_or(format!("options.{name} must be a string")),
+        };
+        let hide_settings = match field("hideSettings") {
+            None => false,
+            Some(v) => v.as_bool().ok_or("options.hideSettings must be true or false")?,
+        };
+        Ok(MountOptions { environment: string("environment")?, hide_settings, theme: string("theme")? })
+    }
+}
+
 /// Mounts the checker as a widget inside `element`. Returns a handle whose `unmount()` removes it.
 #[wasm_bindgen]
 pub fn mount(element: web_sys::Element, options: JsValue) -> Result<WidgetHandle, JsError> {
     page::install_panic_hook();
-    let options: MountOptions = if options.is_undefined() || options.is_null() {
-        MountOptions::default()
-    } else {
-        serde_wasm_bindgen::from_value(options)
-            .map_err(|e| JsError::new(&format!("mount(element, options): bad options: {e}")))?
-    };
+    let options = MountOptions::from_js(&options)
+        .map_err(|e| JsError::new(&format!("mount(element, options): {e}")))?;
     let props = AppProps {
         mode: Mode::Widget,
         environment: options.environment.unwrap_or_default(),

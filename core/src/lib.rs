@@ -4,8 +4,10 @@
 //! - [`token`]: what a pasted string is (parse, classify, mask, scan), all local.
 //! - [`dynatrace`]: the contract with Dynatrace's token API (models, environment URLs, the scope
 //!   catalogue, error mapping).
+//! - [`date`]: the few date formats the API and HTTP use, read and written by hand.
 //! - [`time`]: relative times ("expires in 3 days") with `now` passed in.
 
+pub mod date;
 pub mod dynatrace;
 pub mod time;
 pub mod token;

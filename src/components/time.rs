@@ -18,7 +18,7 @@ pub fn RelTime(props: &RelTimeProps) -> Html {
     let relative = dt_core::time::relative(props.at, props.now);
     let text = if props.prefix.is_empty() { relative } else { format!("{} {relative}", props.prefix) };
     html! {
-        <time datetime={props.at.to_rfc3339()} title={exact.clone()} tabindex="0" aria-label={format!("{text} ({exact})")}>
+        <time datetime={dt_core::date::format_iso_millis(props.at)} title={exact.clone()} tabindex="0" aria-label={format!("{text} ({exact})")}>
             { text }
         </time>
     }

@@ -69,11 +69,11 @@ pub enum EnvironmentUrlError {
     QueryOrFragment,
     #[error("The URL has no host name")]
     NoHost,
-    #[error("The host name {0:?} is not valid")]
+    #[error("The host name \u{201c}{0}\u{201d} is not valid")]
     BadHost(String),
-    #[error("The port {0:?} is not a number from 1 to 65535")]
+    #[error("The port \u{201c}{0}\u{201d} is not a number from 1 to 65535")]
     BadPort(String),
-    #[error("The path {0:?} is not an environment: use the host alone, add /e/<environment-id> for Managed or an ActiveGate, or paste an /api/... URL")]
+    #[error("The path \u{201c}{0}\u{201d} is not an environment: use the host alone, add /e/<environment-id> for Managed or an ActiveGate, or paste an /api/... URL")]
     NotAnEnvironment(String),
 }
 
@@ -510,9 +510,13 @@ fn with_port(host: &str, port: Option<u16>) -> String {
     }
 }
 
-/// User input echoed in an error, kept short.
+/// Input quoted back in a message: at most 80 characters, control characters shown as `?`.
 fn short(text: &str) -> String {
-    let mut out: String = text.chars().take(80).collect();
+    let mut out: String = text
+        .chars()
+        .take(80)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
     if text.chars().count() > 80 {
         out.push('…');
     }

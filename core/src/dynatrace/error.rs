@@ -4,10 +4,11 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
-use serde::de::DeserializeOwned;
+use chrono::{DateTime, Utc};
+use serde_json::Value;
 
-use super::models::{ConstraintViolation, ErrorEnvelope};
+use super::json::FromJson;
+use super::models::{ConstraintViolation, ErrorBody, ErrorEnvelope};
 
 /// Everything that can come back instead of metadata. Each variant keeps what caused it
 /// (status, Dynatrace's message, the violations, the page title) so that [`ApiError::title`]
@@ -236,13 +237,29 @@ fn wait_text(wait: Duration) -> String {
 /// - 429: `RateLimited` whatever the body, with `Retry-After` read as seconds or a date.
 /// - Other 4xx/5xx: typed by status, with the envelope's message if there is one; a non-JSON
 ///   body (a proxy's or login page) is `NotJson`, which names status, type and page title.
-pub fn decode_response<T: DeserializeOwned>(
+pub fn decode_response<T: FromJson>(
     status: u16,
     content_type: Option<&str>,
     retry_after: Option<&str>,
     body: &str,
     now: DateTime<Utc>,
 ) -> Result<T, ApiError> {
+    let value = decode_json(status, content_type, retry_after, body, now)?;
+    T::from_json(value).map_err(|e| ApiError::UnexpectedShape {
+        status,
+        detail: clip(e.to_string()),
+    })
+}
+
+/// All of [`decode_response`] but the model: a success body as JSON, or the error it means.
+/// Kept apart so that it exists once in the page, not once per model.
+fn decode_json(
+    status: u16,
+    content_type: Option<&str>,
+    retry_after: Option<&str>,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<Value, ApiError> {
     let content_type = content_type.unwrap_or("").trim().to_owned();
     let is_json = content_type.to_ascii_lowercase().contains("json");
     let trimmed = body.trim_start_matches('\u{feff}').trim();
@@ -257,17 +274,18 @@ pub fn decode_response<T: DeserializeOwned>(
         if !is_json && !looks_like_json(trimmed) {
             return Err(not_json(status, &content_type, body));
         }
+        let value = serde_json::from_str::<Value>(trimmed).map_err(|e| ApiError::UnexpectedShape {
+            status,
+            detail: clip(format!("not valid JSON: {e}")),
+        })?;
         // Every model field is optional, so an error envelope would "decode" as empty metadata.
-        if let Some(error) = error_in_success(trimmed) {
+        if let Some(error) = error_in_success(&value) {
             return Err(ApiError::UnexpectedShape {
                 status,
                 detail: error,
             });
         }
-        return serde_json::from_str::<T>(trimmed).map_err(|e| ApiError::UnexpectedShape {
-            status,
-            detail: shape_detail::<T>(trimmed, &e),
-        });
+        return Ok(value);
     }
     if status == 429 {
         return Err(ApiError::RateLimited {
@@ -279,7 +297,7 @@ pub fn decode_response<T: DeserializeOwned>(
     let envelope = if trimmed.is_empty() {
         None
     } else {
-        match serde_json::from_str::<ErrorEnvelope>(trimmed) {
+        match ErrorEnvelope::from_json_str(trimmed) {
             Ok(env) => env.error,
             Err(_) if !looks_like_json(trimmed) => {
                 return Err(not_json(status, &content_type, body))
@@ -312,11 +330,8 @@ pub fn decode_response<T: DeserializeOwned>(
 
 /// A success status whose body is Dynatrace's error envelope (seen behind proxies that rewrite
 /// statuses): the envelope's message, so it is not mistaken for empty metadata.
-fn error_in_success(body: &str) -> Option<String> {
-    if !body.starts_with('{') || !body.contains("\"error\"") {
-        return None;
-    }
-    let envelope = serde_json::from_str::<ErrorEnvelope>(body).ok()?.error?;
+fn error_in_success(body: &Value) -> Option<String> {
+    let envelope = ErrorBody::from_json(body.get("error")?.clone()).ok()?;
     let message = envelope
         .message
         .as_deref()
@@ -344,38 +359,12 @@ fn not_json(status: u16, content_type: &str, body: &str) -> ApiError {
     }
 }
 
-/// serde's message, prefixed with the top-level field it is about when that can be found:
-/// `enabled: expected true or false, got string "yes"`. (Flattened models lose serde's own
-/// path, so the culprit is found by decoding each field alone; only on this error path.)
-fn shape_detail<T: DeserializeOwned>(body: &str, error: &serde_json::Error) -> String {
-    let mut detail = match culprit_field::<T>(body) {
-        Some((field, inner)) => format!("{field}: {inner}"),
-        None => error.to_string(),
-    };
-    if detail.chars().count() > 200 {
-        detail = detail
-            .chars()
-            .take(200)
-            .chain(std::iter::once('…'))
-            .collect();
+/// At most 200 characters of a detail, for a sentence in the error panel.
+fn clip(detail: String) -> String {
+    if detail.chars().count() <= 200 {
+        return detail;
     }
-    detail
-}
-
-fn culprit_field<T: DeserializeOwned>(body: &str) -> Option<(String, String)> {
-    use serde_json::{Map, Value};
-    let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(body) else {
-        return None;
-    };
-    // Only meaningful when a model with no fields at all is acceptable (all ours are).
-    serde_json::from_value::<T>(Value::Object(Map::new())).ok()?;
-    fields.into_iter().find_map(|(key, value)| {
-        let field: String = key.chars().take(60).collect();
-        let alone = Value::Object(Map::from_iter([(key, value)]));
-        serde_json::from_value::<T>(alone)
-            .err()
-            .map(|e| (field, e.to_string()))
-    })
+    detail.chars().take(200).chain(std::iter::once('…')).collect()
 }
 
 /// The scope named in `Token is missing required scope. Use one of: apiTokens.read`. When
@@ -404,15 +393,7 @@ pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
-    let at = DateTime::parse_from_rfc2822(value)
-        .map(|t| t.with_timezone(&Utc))
-        .or_else(|_| {
-            NaiveDateTime::parse_from_str(value, "%A, %d-%b-%y %H:%M:%S GMT").map(|n| n.and_utc())
-        })
-        .or_else(|_| {
-            NaiveDateTime::parse_from_str(value, "%a %b %e %H:%M:%S %Y").map(|n| n.and_utc())
-        })
-        .ok()?;
+    let at = crate::date::parse_http_date(value)?;
     Some((at - now).to_std().unwrap_or(Duration::ZERO))
 }
 

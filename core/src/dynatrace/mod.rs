@@ -4,12 +4,14 @@
 
 pub mod environment;
 pub mod error;
+pub mod json;
 pub mod models;
 pub mod queries;
 pub mod scopes;
 
 pub use environment::{EnvironmentKind, EnvironmentUrl, EnvironmentUrlError};
 pub use error::{decode_response, ApiError};
+pub use json::{FromJson, ShapeError};
 pub use models::{
     ActiveGateToken, ActiveGateTokenList, ActiveGateType, ApiToken, ApiTokenList, ApiTokenSecret,
     ConstraintViolation, EntityShortRepresentation, ErrorBody, ErrorEnvelope, StubList,

@@ -1,0 +1,324 @@
+//! Reading the token API's JSON into the models, by hand and leniently.
+//!
+//! Why not `#[derive(Deserialize)]`: a derived deserializer is generated anew for every model and
+//! every input type, which made serde the largest part of the page after Yew; its messages lose
+//! the field they are about once a model keeps unknown fields (`#[serde(flatten)]`). Here there
+//! is one path, `text → serde_json::Value → model`, a few shared readers, and every error names
+//! its field: `apiTokens[2].enabled: expected true or false, got string "yes"`.
+//!
+//! The leniency is the point: what Dynatrace documents *and* what its own examples and older
+//! releases send. `null` stands for a missing field; `"true"` and `"1"` as strings (the OpenAPI
+//! list examples do this); a single object where a list belongs (same examples); dates as ISO
+//! strings or epoch milliseconds in either API version. Anything else is still an error, so an
+//! answer that is really something else is reported as such.
+
+use chrono::{DateTime, TimeZone, Utc};
+use serde_json::{Map, Value};
+
+/// A model that can be read from the API's JSON.
+pub trait FromJson: Sized {
+    fn from_json(value: Value) -> Result<Self, ShapeError>;
+
+    /// Parses JSON text: a syntax error and a shape error are both a [`ShapeError`].
+    fn from_json_str(text: &str) -> Result<Self, ShapeError> {
+        let value = serde_json::from_str::<Value>(text).map_err(|e| ShapeError {
+            path: String::new(),
+            message: format!("not valid JSON: {e}"),
+        })?;
+        Self::from_json(value)
+    }
+}
+
+/// JSON that is not the shape a model needs: where (`apiTokens[2].enabled`, empty for the whole
+/// body) and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShapeError {
+    pub path: String,
+    pub message: String,
+}
+
+impl ShapeError {
+    fn at(key: &str, message: String) -> Self {
+        ShapeError {
+            path: key.chars().take(60).collect(),
+            message,
+        }
+    }
+
+    /// The same error, seen from the object that holds it under `key` (or at index `i`).
+    fn within(mut self, key: &str, index: Option<usize>) -> Self {
+        let mut prefix: String = key.chars().take(60).collect();
+        if let Some(i) = index {
+            prefix.push_str(&format!("[{i}]"));
+        }
+        self.path = match self.path.is_empty() {
+            true => prefix,
+            false if self.path.starts_with('[') => prefix + &self.path,
+            false => format!("{prefix}.{}", self.path),
+        };
+        self
+    }
+}
+
+impl std::fmt::Display for ShapeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ShapeError {}
+
+/// The fields of one JSON object, taken one by one; what is left over is kept by [`Fields::rest`]
+/// so that an export loses nothing.
+pub struct Fields(Map<String, Value>);
+
+impl Fields {
+    /// The object's fields; any other JSON value is an error.
+    pub fn of(value: Value) -> Result<Self, ShapeError> {
+        match value {
+            Value::Object(map) => Ok(Fields(map)),
+            other => Err(ShapeError::at("", format!("expected an object, got {}", brief(&other)))),
+        }
+    }
+
+    /// The value under `key`; `null` counts as missing.
+    fn take(&mut self, key: &str) -> Option<Value> {
+        self.0.remove(key).filter(|v| !v.is_null())
+    }
+
+    pub fn string(&mut self, key: &str) -> Result<Option<String>, ShapeError> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(other) => Err(expected(key, "a string", &other)),
+        }
+    }
+
+    /// `true`, `false`, or either as a string in any case.
+    pub fn bool(&mut self, key: &str) -> Result<Option<bool>, ShapeError> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(b)),
+            Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => Ok(Some(true)),
+            Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
+            Some(other) => Err(expected(key, "true or false", &other)),
+        }
+    }
+
+    /// A whole number in `T`'s range, as a number or a string of digits.
+    pub fn int<T: TryFrom<i64>>(&mut self, key: &str) -> Result<Option<T>, ShapeError> {
+        let Some(value) = self.take(key) else {
+            return Ok(None);
+        };
+        let n = match &value {
+            Value::Number(n) => n.as_i64(),
+            Value::String(s) => s.trim().parse::<i64>().ok(),
+            _ => None,
+        };
+        match n.and_then(|n| T::try_from(n).ok()) {
+            Some(n) => Ok(Some(n)),
+            None => Err(expected(key, "a whole number in range", &value)),
+        }
+    }
+
+    /// A date: an ISO 8601 string (see [`crate::date::parse_iso`]) or epoch milliseconds, as a
+    /// number or a string of digits. An empty string counts as missing.
+    pub fn date(&mut self, key: &str) -> Result<Option<DateTime<Utc>>, ShapeError> {
+        let Some(value) = self.take(key) else {
+            return Ok(None);
+        };
+        let parsed = match &value {
+            Value::String(s) if s.trim().is_empty() => return Ok(None),
+            Value::String(s) => parse_date(s),
+            Value::Number(n) => n
+                .as_i64()
+                .or_else(|| n.as_f64().filter(|f| f.is_finite()).map(|f| f as i64))
+                .and_then(from_millis),
+            _ => None,
+        };
+        match parsed {
+            Some(t) => Ok(Some(t)),
+            None => Err(expected(key, "an ISO 8601 date or epoch milliseconds", &value)),
+        }
+    }
+
+    /// A list of strings (scopes), kept as sent.
+    pub fn strings(&mut self, key: &str) -> Result<Option<Vec<String>>, ShapeError> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(Value::Array(items)) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| match item {
+                    Value::String(s) => Ok(s),
+                    other => Err(expected("", "a string", &other).within(key, Some(i))),
+                })
+                .collect::<Result<_, _>>()
+                .map(Some),
+            Some(other) => Err(expected(key, "a list of strings", &other)),
+        }
+    }
+
+    /// An object kept as JSON (`additionalMetadata`).
+    pub fn object(&mut self, key: &str) -> Result<Option<Map<String, Value>>, ShapeError> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(Value::Object(map)) => Ok(Some(map)),
+            Some(other) => Err(expected(key, "an object", &other)),
+        }
+    }
+
+    /// A nested model.
+    pub fn model<T: FromJson>(&mut self, key: &str) -> Result<Option<T>, ShapeError> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(value) => T::from_json(value).map(Some).map_err(|e| e.within(key, None)),
+        }
+    }
+
+    /// A list of models; a single object stands for a one-item list, `null` for an empty one.
+    pub fn list<T: FromJson>(&mut self, key: &str) -> Result<Vec<T>, ShapeError> {
+        match self.take(key) {
+            None => Ok(Vec::new()),
+            Some(Value::Array(items)) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| T::from_json(item).map_err(|e| e.within(key, Some(i))))
+                .collect(),
+            Some(item @ Value::Object(_)) => T::from_json(item)
+                .map(|one| vec![one])
+                .map_err(|e| e.within(key, None)),
+            Some(other) => Err(expected(key, "a list", &other)),
+        }
+    }
+
+    /// The fields nobody took: unknown to this version, kept as sent.
+    pub fn rest(self) -> Map<String, Value> {
+        self.0
+    }
+}
+
+/// A date as the models read it, from text that may have come from elsewhere (a pasted export):
+/// ISO 8601 or epoch milliseconds. `None` if it is not a date.
+pub fn parse_date(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    crate::date::parse_iso(text).or_else(|| text.parse::<i64>().ok().and_then(from_millis))
+}
+
+fn from_millis(ms: i64) -> Option<DateTime<Utc>> {
+    Utc.timestamp_millis_opt(ms).single()
+}
+
+fn expected(key: &str, what: &str, got: &Value) -> ShapeError {
+    ShapeError::at(key, format!("expected {what}, got {}", brief(got)))
+}
+
+/// The offending value in an error message, short: `string "yes"`, `number 5`, `a list`.
+/// Fractions are not printed: formatting floats would cost the page 15 KB for one message.
+fn brief(value: &Value) -> String {
+    match value {
+        Value::String(s) => {
+            // Control characters would garble the sentence; shown as `?` (no escaping machinery
+            // for one message).
+            let head: String = s
+                .chars()
+                .take(40)
+                .map(|c| if c.is_control() { '?' } else { c })
+                .collect();
+            format!("string \"{head}\"")
+        }
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => format!("number {i}"),
+            None => "a fractional or very large number".to_owned(),
+        },
+        Value::Bool(b) => if *b { "true" } else { "false" }.to_owned(),
+        Value::Array(_) => "a list".to_owned(),
+        Value::Object(_) => "an object".to_owned(),
+        Value::Null => "null".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn readers_accept_the_lenient_forms() {
+        let mut f = Fields::of(json!({
+            "a": "TRUE", "b": null, "n": "42", "m": 7, "d": 1604564130000i64, "e": "",
+            "s": ["x", "y"], "o": {"k": 1}, "z": "kept"
+        }))
+        .unwrap();
+        assert_eq!(f.bool("a"), Ok(Some(true)));
+        assert_eq!(f.bool("b"), Ok(None));
+        assert_eq!(f.bool("missing"), Ok(None));
+        assert_eq!(f.int::<u32>("n"), Ok(Some(42)));
+        assert_eq!(f.int::<u64>("m"), Ok(Some(7)));
+        assert_eq!(
+            f.date("d").unwrap().map(|t| t.timestamp()),
+            Some(1_604_564_130)
+        );
+        assert_eq!(f.date("e"), Ok(None));
+        assert_eq!(f.strings("s"), Ok(Some(vec!["x".into(), "y".into()])));
+        assert_eq!(f.object("o").unwrap().map(|o| o.len()), Some(1));
+        assert_eq!(f.rest(), json!({"z": "kept"}).as_object().unwrap().clone());
+    }
+
+    #[test]
+    fn errors_name_the_field_and_the_value() {
+        let mut f = Fields::of(json!({"enabled": "yes", "count": -1, "when": 1.5e300, "s": [1]})).unwrap();
+        assert_eq!(
+            f.bool("enabled").unwrap_err().to_string(),
+            r#"enabled: expected true or false, got string "yes""#
+        );
+        assert_eq!(
+            f.int::<u32>("count").unwrap_err().to_string(),
+            "count: expected a whole number in range, got number -1"
+        );
+        assert!(f.date("when").is_err());
+        assert_eq!(
+            f.strings("s").unwrap_err().to_string(),
+            "s[0]: expected a string, got number 1"
+        );
+        assert_eq!(
+            Fields::of(json!([1])).err().unwrap().to_string(),
+            "expected an object, got a list"
+        );
+    }
+
+    struct Item(Option<bool>);
+    impl FromJson for Item {
+        fn from_json(value: Value) -> Result<Self, ShapeError> {
+            Ok(Item(Fields::of(value)?.bool("on")?))
+        }
+    }
+
+    #[test]
+    fn nested_errors_carry_the_whole_path() {
+        let mut f = Fields::of(json!({"items": [{"on": true}, {"on": "maybe"}]})).unwrap();
+        assert_eq!(
+            f.list::<Item>("items").err().unwrap().to_string(),
+            r#"items[1].on: expected true or false, got string "maybe""#
+        );
+        let mut one = Fields::of(json!({"items": {"on": "false"}})).unwrap();
+        let items = one.list::<Item>("items").unwrap();
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].0, Some(false));
+        let mut text = Fields::of(json!({"items": "x"})).unwrap();
+        assert_eq!(
+            text.list::<Item>("items").err().unwrap().to_string(),
+            r#"items: expected a list, got string "x""#
+        );
+    }
+
+    #[test]
+    fn syntax_errors_say_so() {
+        let e = Item::from_json_str("{\"on\": tru").err().unwrap();
+        assert!(e.message.starts_with("not valid JSON"), "{e}");
+    }
+}
