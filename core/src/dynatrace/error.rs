@@ -276,7 +276,7 @@ fn decode_json(
         }
         let value = serde_json::from_str::<Value>(trimmed).map_err(|e| ApiError::UnexpectedShape {
             status,
-            detail: clip(format!("not valid JSON: {e}")),
+            detail: clip(super::json::syntax_error(&e)),
         })?;
         // Every model field is optional, so an error envelope would "decode" as empty metadata.
         if let Some(error) = error_in_success(&value) {

@@ -23,10 +23,28 @@ pub trait FromJson: Sized {
     fn from_json_str(text: &str) -> Result<Self, ShapeError> {
         let value = serde_json::from_str::<Value>(text).map_err(|e| ShapeError {
             path: String::new(),
-            message: format!("not valid JSON: {e}"),
+            message: syntax_error(&e),
         })?;
         Self::from_json(value)
     }
+}
+
+/// Where and how JSON text is broken: `not valid JSON: it ends too early (line 1, column 9)`.
+/// (Worded here rather than with serde_json's `Display`, which brings all of `std::io`'s error
+/// texts into the page.)
+pub fn syntax_error(error: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let what = match error.classify() {
+        Category::Eof => "it ends too early",
+        Category::Syntax => "a syntax error",
+        Category::Data => "a value out of range",
+        Category::Io => "it could not be read",
+    };
+    format!(
+        "not valid JSON: {what} (line {}, column {})",
+        error.line(),
+        error.column()
+    )
 }
 
 /// JSON that is not the shape a model needs: where (`apiTokens[2].enabled`, empty for the whole
@@ -319,6 +337,8 @@ mod tests {
     #[test]
     fn syntax_errors_say_so() {
         let e = Item::from_json_str("{\"on\": tru").err().unwrap();
-        assert!(e.message.starts_with("not valid JSON"), "{e}");
+        assert_eq!(e.message, "not valid JSON: it ends too early (line 1, column 10)");
+        let e = Item::from_json_str("{\"on\": yes}").err().unwrap();
+        assert_eq!(e.message, "not valid JSON: a syntax error (line 1, column 8)");
     }
 }
