@@ -10,7 +10,7 @@ use std::time::Duration;
 use chrono::Utc;
 use dt_core::dynatrace::queries::{Page, V1Filter};
 use dt_core::dynatrace::{
-    decode_response, ActiveGateToken, ActiveGateTokenList, ApiError, ApiToken, ApiTokenList,
+    decode_response_with, ActiveGateToken, ActiveGateTokenList, ApiError, ApiToken, ApiTokenList,
     ApiTokenSecret, EnvironmentUrl, StubList, TokenMetadata,
 };
 use dt_core::token::{Lookup, ParsedToken};
@@ -204,9 +204,15 @@ struct Answer {
 }
 
 impl Answer {
-    /// The model this call expects, or the error the answer means.
+    /// The model this call expects, or the error the answer means; JSON is parsed by the browser.
     fn decode<T: FromJson>(self) -> Result<T, ApiError> {
-        decode_response(self.status, self.content_type.as_deref(), self.retry_after.as_deref(), &self.body, Utc::now())
+        let answer = dt_core::dynatrace::Answer {
+            status: self.status,
+            content_type: self.content_type.as_deref(),
+            retry_after: self.retry_after.as_deref(),
+            body: &self.body,
+        };
+        decode_response_with(crate::json::parse, answer, Utc::now())
     }
 }
 

@@ -14,6 +14,7 @@ pub mod app;
 pub mod client;
 pub mod components;
 pub mod js_api;
+pub mod json;
 pub mod page;
 pub mod state;
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::json::FromJson;
+use super::json::{parse_json, FromJson, ParseJson};
 use super::models::{ConstraintViolation, ErrorBody, ErrorEnvelope};
 
 /// Everything that can come back instead of metadata. Each variant keeps what caused it
@@ -244,22 +244,38 @@ pub fn decode_response<T: FromJson>(
     body: &str,
     now: DateTime<Utc>,
 ) -> Result<T, ApiError> {
-    let value = decode_json(status, content_type, retry_after, body, now)?;
+    let answer = Answer { status, content_type, retry_after, body };
+    decode_response_with(parse_json, answer, now)
+}
+
+/// An HTTP answer as [`decode_response_with`] reads it.
+#[derive(Clone, Copy, Debug)]
+pub struct Answer<'a> {
+    pub status: u16,
+    pub content_type: Option<&'a str>,
+    pub retry_after: Option<&'a str>,
+    pub body: &'a str,
+}
+
+/// [`decode_response`] with the JSON parser passed in. The page passes the browser's own
+/// `JSON.parse`, so that the wasm carries no JSON parser of its own (9 KB gzip); everything else,
+/// every decision about statuses, bodies and shapes, is this same code.
+pub fn decode_response_with<T: FromJson>(
+    parse: ParseJson,
+    answer: Answer<'_>,
+    now: DateTime<Utc>,
+) -> Result<T, ApiError> {
+    let value = decode_json(parse, answer, now)?;
     T::from_json(value).map_err(|e| ApiError::UnexpectedShape {
-        status,
+        status: answer.status,
         detail: clip(e.to_string()),
     })
 }
 
 /// All of [`decode_response`] but the model: a success body as JSON, or the error it means.
 /// Kept apart so that it exists once in the page, not once per model.
-fn decode_json(
-    status: u16,
-    content_type: Option<&str>,
-    retry_after: Option<&str>,
-    body: &str,
-    now: DateTime<Utc>,
-) -> Result<Value, ApiError> {
+fn decode_json(parse: ParseJson, answer: Answer<'_>, now: DateTime<Utc>) -> Result<Value, ApiError> {
+    let Answer { status, content_type, retry_after, body } = answer;
     let content_type = content_type.unwrap_or("").trim().to_owned();
     let is_json = content_type.to_ascii_lowercase().contains("json");
     let trimmed = body.trim_start_matches('\u{feff}').trim();
@@ -274,9 +290,9 @@ fn decode_json(
         if !is_json && !looks_like_json(trimmed) {
             return Err(not_json(status, &content_type, body));
         }
-        let value = serde_json::from_str::<Value>(trimmed).map_err(|e| ApiError::UnexpectedShape {
+        let value = parse(trimmed).map_err(|detail| ApiError::UnexpectedShape {
             status,
-            detail: clip(super::json::syntax_error(&e)),
+            detail: clip(detail),
         })?;
         // Every model field is optional, so an error envelope would "decode" as empty metadata.
         if let Some(error) = error_in_success(&value) {
@@ -297,7 +313,7 @@ fn decode_json(
     let envelope = if trimmed.is_empty() {
         None
     } else {
-        match ErrorEnvelope::from_json_str(trimmed) {
+        match parse(trimmed).and_then(|v| ErrorEnvelope::from_json(v).map_err(|e| e.to_string())) {
             Ok(env) => env.error,
             Err(_) if !looks_like_json(trimmed) => {
                 return Err(not_json(status, &content_type, body))
@@ -462,7 +478,7 @@ fn decode_entities(text: &str) -> String {
 }
 
 /// `dt0c01.PUBLIC.SECRET` and the like: a `dt0` word with at least two dots after it.
-fn looks_like_token(word: &str) -> bool {
+pub(crate) fn looks_like_token(word: &str) -> bool {
     let lower = word.to_ascii_lowercase();
     lower.find("dt0").is_some_and(|at| {
         lower

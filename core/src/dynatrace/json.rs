@@ -21,12 +21,44 @@ pub trait FromJson: Sized {
 
     /// Parses JSON text: a syntax error and a shape error are both a [`ShapeError`].
     fn from_json_str(text: &str) -> Result<Self, ShapeError> {
-        let value = serde_json::from_str::<Value>(text).map_err(|e| ShapeError {
+        let value = parse_json(text).map_err(|message| ShapeError {
             path: String::new(),
-            message: syntax_error(&e),
+            message,
         })?;
         Self::from_json(value)
     }
+}
+
+/// A JSON parser: text to `Value`, or a message saying what is wrong. [`parse_json`] natively; the
+/// page passes the browser's `JSON.parse` (see `decode_response_with`).
+pub type ParseJson = fn(&str) -> Result<Value, String>;
+
+/// serde_json's parser, with [`syntax_error`]'s wording.
+pub fn parse_json(text: &str) -> Result<Value, String> {
+    serde_json::from_str::<Value>(text).map_err(|e| syntax_error(&e))
+}
+
+/// A parser's own message about broken JSON, made safe to show: one line, at most 120
+/// characters, and any word that looks like a Dynatrace token hidden (a parser may quote the
+/// text, and the text may echo what was sent).
+pub fn parser_message(message: &str) -> String {
+    let words: Vec<&str> = message
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            if super::error::looks_like_token(w) {
+                "[token hidden]"
+            } else {
+                w
+            }
+        })
+        .collect();
+    let line = words.join(" ");
+    let mut out: String = line.chars().take(120).collect();
+    if line.chars().count() > 120 {
+        out.push('…');
+    }
+    format!("not valid JSON: {out}")
 }
 
 /// Where and how JSON text is broken: `not valid JSON: it ends too early (line 1, column 9)`.
@@ -332,6 +364,15 @@ mod tests {
             text.list::<Item>("items").err().unwrap().to_string(),
             r#"items: expected a list, got string "x""#
         );
+    }
+
+    #[test]
+    fn a_parsers_message_is_made_safe_to_show() {
+        let echoed = "Unexpected token 'x', \"dt0c01.ST2EY72KQINMH574WMNVI7YN.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM x\" is not valid JSON";
+        let shown = parser_message(echoed);
+        assert!(!shown.contains("G3DF"), "{shown}");
+        assert!(shown.starts_with("not valid JSON: Unexpected token"), "{shown}");
+        assert!(parser_message(&"a\nb ".repeat(200)).chars().count() <= 140);
     }
 
     #[test]
