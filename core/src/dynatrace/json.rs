@@ -124,23 +124,35 @@ impl std::error::Error for ShapeError {}
 
 /// The fields of one JSON object, taken one by one; what is left over is kept by [`Fields::rest`]
 /// so that an export loses nothing.
-pub struct Fields(Map<String, Value>);
+pub struct Fields {
+    map: Map<String, Value>,
+    /// The keys read so far. (Values are taken in place rather than removed: a B-tree's removal
+    /// code is the biggest part of this module in the page.)
+    taken: Vec<&'static str>,
+}
 
 impl Fields {
     /// The object's fields; any other JSON value is an error.
     pub fn of(value: Value) -> Result<Self, ShapeError> {
         match value {
-            Value::Object(map) => Ok(Fields(map)),
+            Value::Object(map) => Ok(Fields {
+                map,
+                taken: Vec::new(),
+            }),
             other => Err(ShapeError::at("", format!("expected an object, got {}", brief(&other)))),
         }
     }
 
     /// The value under `key`; `null` counts as missing.
-    fn take(&mut self, key: &str) -> Option<Value> {
-        self.0.remove(key).filter(|v| !v.is_null())
+    fn take(&mut self, key: &'static str) -> Option<Value> {
+        self.taken.push(key);
+        self.map
+            .get_mut(key)
+            .map(std::mem::take)
+            .filter(|v| !v.is_null())
     }
 
-    pub fn string(&mut self, key: &str) -> Result<Option<String>, ShapeError> {
+    pub fn string(&mut self, key: &'static str) -> Result<Option<String>, ShapeError> {
         match self.take(key) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
@@ -149,7 +161,7 @@ impl Fields {
     }
 
     /// `true`, `false`, or either as a string in any case.
-    pub fn bool(&mut self, key: &str) -> Result<Option<bool>, ShapeError> {
+    pub fn bool(&mut self, key: &'static str) -> Result<Option<bool>, ShapeError> {
         match self.take(key) {
             None => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(b)),
@@ -160,7 +172,7 @@ impl Fields {
     }
 
     /// A whole number in `T`'s range, as a number or a string of digits.
-    pub fn int<T: TryFrom<i64>>(&mut self, key: &str) -> Result<Option<T>, ShapeError> {
+    pub fn int<T: TryFrom<i64>>(&mut self, key: &'static str) -> Result<Option<T>, ShapeError> {
         let Some(value) = self.take(key) else {
             return Ok(None);
         };
@@ -177,7 +189,7 @@ impl Fields {
 
     /// A date: an ISO 8601 string (see [`crate::date::parse_iso`]) or epoch milliseconds, as a
     /// number or a string of digits. An empty string counts as missing.
-    pub fn date(&mut self, key: &str) -> Result<Option<DateTime<Utc>>, ShapeError> {
+    pub fn date(&mut self, key: &'static str) -> Result<Option<DateTime<Utc>>, ShapeError> {
         let Some(value) = self.take(key) else {
             return Ok(None);
         };
@@ -197,7 +209,7 @@ impl Fields {
     }
 
     /// A list of strings (scopes), kept as sent.
-    pub fn strings(&mut self, key: &str) -> Result<Option<Vec<String>>, ShapeError> {
+    pub fn strings(&mut self, key: &'static str) -> Result<Option<Vec<String>>, ShapeError> {
         match self.take(key) {
             None => Ok(None),
             Some(Value::Array(items)) => items
@@ -214,7 +226,7 @@ impl Fields {
     }
 
     /// An object kept as JSON (`additionalMetadata`).
-    pub fn object(&mut self, key: &str) -> Result<Option<Map<String, Value>>, ShapeError> {
+    pub fn object(&mut self, key: &'static str) -> Result<Option<Map<String, Value>>, ShapeError> {
         match self.take(key) {
             None => Ok(None),
             Some(Value::Object(map)) => Ok(Some(map)),
@@ -223,7 +235,7 @@ impl Fields {
     }
 
     /// A nested model.
-    pub fn model<T: FromJson>(&mut self, key: &str) -> Result<Option<T>, ShapeError> {
+    pub fn model<T: FromJson>(&mut self, key: &'static str) -> Result<Option<T>, ShapeError> {
         match self.take(key) {
             None => Ok(None),
             Some(value) => T::from_json(value).map(Some).map_err(|e| e.within(key, None)),
@@ -231,7 +243,7 @@ impl Fields {
     }
 
     /// A list of models; a single object stands for a one-item list, `null` for an empty one.
-    pub fn list<T: FromJson>(&mut self, key: &str) -> Result<Vec<T>, ShapeError> {
+    pub fn list<T: FromJson>(&mut self, key: &'static str) -> Result<Vec<T>, ShapeError> {
         match self.take(key) {
             None => Ok(Vec::new()),
             Some(Value::Array(items)) => items
@@ -248,7 +260,13 @@ impl Fields {
 
     /// The fields nobody took: unknown to this version, kept as sent.
     pub fn rest(self) -> Map<String, Value> {
-        self.0
+        let mut rest = Map::new();
+        for (key, value) in self.map {
+            if !self.taken.contains(&key.as_str()) {
+                rest.insert(key, value);
+            }
+        }
+        rest
     }
 }
 
