@@ -140,13 +140,14 @@ for (const [name, setup, message] of errorCases) {
     await expect(panel).toBeVisible();
     await expect(panel).toContainText(message);
     await expectNoAxeViolations(page, name);
+    // The error as the person sees it (before the recovery below).
+    await page.screenshot({ path: `${SHOTS}/error-${name.split(" ")[0].toLowerCase()}.png`, fullPage: true });
     // The app stays usable: the same check works once the fault is gone.
     await request.delete(`${APP}/_sandbox/fault`);
     if (!setup.accessToken && !setup.input) {
       await checkButton(page).click();
       await expect(page.getByTestId("token-card")).toBeVisible();
     }
-    await page.screenshot({ path: `${SHOTS}/error-${name.split(" ")[0].toLowerCase()}.png`, fullPage: true });
   });
 }
 

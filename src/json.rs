@@ -16,7 +16,7 @@ pub const MAX_DEPTH: usize = 128;
 /// quote a token (see `dt_core::dynatrace::parser_message`).
 pub fn parse(text: &str) -> Result<Value, String> {
     let parsed = JSON::parse(text).map_err(|e| dt_core::dynatrace::parser_message(&message_of(&e)))?;
-    to_value(&parsed, 0).ok_or_else(|| format!("not valid JSON: nested more than {MAX_DEPTH} levels deep"))
+    to_value(&parsed, 0).ok_or_else(|| format!("{}nested more than {MAX_DEPTH} levels deep", dt_core::dynatrace::json::NOT_JSON))
 }
 
 fn message_of(error: &JsValue) -> String {

@@ -150,6 +150,9 @@ impl ApiError {
                     "The answer is not from the Dynatrace API (status {status}, {content_type})"
                 )
             }
+            ApiError::UnexpectedShape { detail, .. } if detail.starts_with(super::json::NOT_JSON) => {
+                "The answer is broken JSON".into()
+            }
             ApiError::UnexpectedShape { .. } => "The answer has an unexpected shape".into(),
             ApiError::Network {
                 cross_origin: true, ..
@@ -201,6 +204,11 @@ impl ApiError {
             ),
             ApiError::NotJson { snippet, .. } if snippet.is_empty() => "Something other than the Dynatrace API answered, such as a proxy, a login page or a web server. Check the environment URL, or the proxy that forwards /api/.".into(),
             ApiError::NotJson { snippet, .. } => format!("Something other than the Dynatrace API answered (its page says \u{201c}{snippet}\u{201d}), such as a proxy, a login page or a web server. Check the environment URL, or the proxy that forwards /api/."),
+            ApiError::UnexpectedShape { detail, .. } if detail == EMPTY_BODY => "The answer was empty where token metadata belongs: something other than the Dynatrace API may have answered. Check the environment URL and any proxy in between.".into(),
+            ApiError::UnexpectedShape { detail, .. } if detail.starts_with(super::json::NOT_JSON) => format!(
+                "The answer is broken JSON ({}): it may have been cut off, or something other than the Dynatrace API answered. Try again; if it persists, check the environment URL and any proxy in between.",
+                &detail[super::json::NOT_JSON.len()..]
+            ),
             ApiError::UnexpectedShape { detail, .. } => format!("The answer was JSON but not token metadata ({detail}). Check that the URL points at a Dynatrace environment, not at another service."),
             ApiError::Network { cross_origin: true, .. } => "The browser got no answer it may read. Most likely the environment does not allow calls from this page's origin (CORS), which Dynatrace does not document; otherwise the host is unreachable. Serve this page behind a reverse proxy that forwards /api/ to your environment and leave the environment URL empty (see the README), or check the URL and your network.".into(),
             ApiError::Network { cross_origin: false, .. } => "Nothing answered at this page's own server. Check that the reverse proxy (or the sandbox) is running and forwards /api/.".into(),
@@ -209,6 +217,9 @@ impl ApiError {
         }
     }
 }
+
+/// The detail of an `UnexpectedShape` for a success without a body.
+const EMPTY_BODY: &str = "the body was empty";
 
 /// A server's message, kept short enough for a sentence.
 fn short(message: &str) -> String {
@@ -284,7 +295,7 @@ fn decode_json(parse: ParseJson, answer: Answer<'_>, now: DateTime<Utc>) -> Resu
         if trimmed.is_empty() {
             return Err(ApiError::UnexpectedShape {
                 status,
-                detail: "the body was empty".into(),
+                detail: EMPTY_BODY.into(),
             });
         }
         if !is_json && !looks_like_json(trimmed) {
@@ -653,6 +664,18 @@ mod tests {
             decode(200, JSON, r#"{"enabled":"yes"}"#),
             Err(ApiError::UnexpectedShape { .. })
         ));
+    }
+
+    #[test]
+    fn broken_empty_and_misshapen_answers_are_told_apart() {
+        let broken = decode(200, JSON, r#"{"id": "dt0c01.X", "name": "#).unwrap_err();
+        assert_eq!(broken.title(), "The answer is broken JSON");
+        assert!(broken.next_step().starts_with("The answer is broken JSON (it ends too early"), "{}", broken.next_step());
+        let empty = decode(200, JSON, "  ").unwrap_err();
+        assert!(empty.next_step().starts_with("The answer was empty"), "{}", empty.next_step());
+        let misshapen = decode(200, JSON, r#"{"enabled":"yes"}"#).unwrap_err();
+        assert_eq!(misshapen.title(), "The answer has an unexpected shape");
+        assert!(misshapen.next_step().starts_with("The answer was JSON but not token metadata (enabled: "), "{}", misshapen.next_step());
     }
 
     proptest::proptest! {

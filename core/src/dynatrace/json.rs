@@ -29,6 +29,10 @@ pub trait FromJson: Sized {
     }
 }
 
+/// How every parser's complaint begins, so that the error panel can tell broken JSON from JSON of
+/// the wrong shape.
+pub const NOT_JSON: &str = "not valid JSON: ";
+
 /// A JSON parser: text to `Value`, or a message saying what is wrong. [`parse_json`] natively; the
 /// page passes the browser's `JSON.parse` (see `decode_response_with`).
 pub type ParseJson = fn(&str) -> Result<Value, String>;
@@ -58,7 +62,7 @@ pub fn parser_message(message: &str) -> String {
     if line.chars().count() > 120 {
         out.push('…');
     }
-    format!("not valid JSON: {out}")
+    format!("{NOT_JSON}{out}")
 }
 
 /// Where and how JSON text is broken: `not valid JSON: it ends too early (line 1, column 9)`.
@@ -73,7 +77,7 @@ pub fn syntax_error(error: &serde_json::Error) -> String {
         Category::Io => "it could not be read",
     };
     format!(
-        "not valid JSON: {what} (line {}, column {})",
+        "{NOT_JSON}{what} (line {}, column {})",
         error.line(),
         error.column()
     )
