@@ -12,7 +12,15 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 /// (midnight UTC). `None` for anything else, including impossible dates like February 30.
 pub fn parse_iso(text: &str) -> Option<DateTime<Utc>> {
     let mut s = Cursor(text.as_bytes());
-    let year = s.digits(4)? as i32;
+    // ISO 8601 expanded years (`+010000`, `-000001`) are what `format_iso_millis` writes outside
+    // 0000..=9999, so they read back.
+    let year = if s.eat(b'+') {
+        s.digits(6)? as i32
+    } else if s.eat(b'-') {
+        -(s.digits(6)? as i32)
+    } else {
+        s.digits(4)? as i32
+    };
     s.expect(b'-')?;
     let month = s.digits(2)?;
     s.expect(b'-')?;
@@ -347,6 +355,14 @@ mod tests {
             let text = format_iso_millis(t);
             prop_assert_eq!(&text, &t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
             prop_assert_eq!(parse_iso(&text), Some(t));
+        }
+
+        /// Across chrono's whole range, expanded years included.
+        #[test]
+        fn every_representable_instant_round_trips(ms in -8_210_266_876_800_000i64..8_210_298_412_799_999) {
+            if let Some(t) = Utc.timestamp_millis_opt(ms).single() {
+                prop_assert_eq!(parse_iso(&format_iso_millis(t)), Some(t));
+            }
         }
 
         /// Any offset form names the same instant as chrono reads it.

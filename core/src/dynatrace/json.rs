@@ -388,6 +388,63 @@ mod tests {
         );
     }
 
+    /// Any JSON at all, biased towards the models' own keys so that the readers are reached.
+    fn any_json() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let key = prop_oneof![
+            Just("id"), Just("name"), Just("enabled"), Just("creationDate"), Just("scopes"),
+            Just("apiTokens"), Just("values"), Just("totalCount"), Just("pageSize"), Just("error"),
+            Just("code"), Just("constraintViolations"), Just("lastUse"), Just("additionalMetadata"),
+            Just("activeGateType"), Just("other"),
+        ]
+        .prop_map(String::from);
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+            "[a-zA-Z0-9:.+-]{0,30}".prop_map(Value::String),
+            Just(Value::String("2020-11-05T08:15:30.144Z".into())),
+        ];
+        leaf.prop_recursive(4, 64, 8, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                proptest::collection::btree_map(key.clone(), inner, 0..8)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        /// Whatever JSON an answer holds, reading it as any model gives a model or an error,
+        /// never a panic; and an error names a path that exists in the input.
+        #[test]
+        fn any_json_reads_as_a_model_or_an_error(value in any_json()) {
+            use crate::dynatrace::models::*;
+            let _ = ApiToken::from_json(value.clone());
+            let _ = ActiveGateToken::from_json(value.clone());
+            let _ = ApiTokenList::from_json(value.clone());
+            let _ = ActiveGateTokenList::from_json(value.clone());
+            let _ = StubList::from_json(value.clone());
+            let _ = TokenMetadata::from_json(value.clone());
+            let _ = ErrorEnvelope::from_json(value.clone());
+            if let Err(e) = ApiTokenList::from_json(value.clone()) {
+                let top = e.path.split(['.', '[']).next().unwrap_or("");
+                proptest::prop_assert!(top.is_empty() || value.get(top).is_some(), "{e} for {value}");
+            }
+        }
+
+        /// What a model writes, it reads back unchanged (unknown fields included).
+        #[test]
+        fn api_tokens_round_trip(value in any_json()) {
+            use crate::dynatrace::models::ApiToken;
+            if let Ok(token) = ApiToken::from_json(value) {
+                let written = serde_json::to_value(&token).unwrap();
+                proptest::prop_assert_eq!(ApiToken::from_json(written), Ok(token));
+            }
+        }
+    }
+
     #[test]
     fn a_parsers_message_is_made_safe_to_show() {
         let echoed = "Unexpected token 'x', \"dt0c01.ST2EY72KQINMH574WMNVI7YN.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM x\" is not valid JSON";
