@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 examples=${1:-40}
-spec=../shared/dynatrace/openapi/environment-v2-tokens.json
-[ -f "$spec" ] || { echo "schemathesis: $spec is missing (shared/ must sit beside the repository)"; exit 1; }
+spec=core/data/openapi/environment-v2-tokens.json
+[ -f "$spec" ] || { echo "schemathesis: $spec is missing"; exit 1; }
 if [ ! -x .tools/venv/bin/schemathesis ]; then
   python3 -m venv .tools/venv
   .tools/venv/bin/pip install -q schemathesis

@@ -89,7 +89,7 @@ impl Server {
     }
 }
 
-/// Dynatrace's own schemas, from the shared reference folder next to the repository.
+/// Dynatrace's own schemas: the copies in `core/data/openapi/` (see its README).
 pub struct Schemas {
     pub v2: Value,
     pub v1: Value,
@@ -97,7 +97,7 @@ pub struct Schemas {
 
 pub fn schemas() -> Schemas {
     let dir =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/dynatrace/openapi");
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/data/openapi");
     let load = |name: &str| -> Value {
         let path = dir.join(name);
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
