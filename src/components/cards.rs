@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use super::copy::CopyButton;
 use super::scopes::ScopeChips;
-use super::time::RelTime;
+use super::time::rel_time;
 
 /// How the token stands, worst first.
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -68,7 +68,7 @@ fn yes_no(value: Option<bool>) -> Html {
 
 fn when(at: Option<DateTime<Utc>>, now: DateTime<Utc>, missing: &'static str) -> Html {
     match at {
-        Some(at) => html! { <RelTime {at} {now} /> },
+        Some(at) => rel_time(at, now, ""),
         None => html! { <span class="dtc-sub">{ missing }</span> },
     }
 }
@@ -76,8 +76,8 @@ fn when(at: Option<DateTime<Utc>>, now: DateTime<Utc>, missing: &'static str) ->
 fn expiry(at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Html {
     match at {
         None => html! { "Never expires" },
-        Some(at) if at <= now => html! { <RelTime {at} {now} prefix="Expired" /> },
-        Some(at) => html! { <RelTime {at} {now} prefix="Expires" /> },
+        Some(at) if at <= now => rel_time(at, now, "Expired"),
+        Some(at) => rel_time(at, now, "Expires"),
     }
 }
 
@@ -148,7 +148,7 @@ pub fn ApiTokenCard(props: &ApiTokenCardProps) -> Html {
                     { fact("Modified", when(t.modified_date, now, "not reported")) }
                     { fact("Last used", match t.last_used_date {
                         Some(at) => html! { <>
-                            <RelTime {at} {now} />
+                            { rel_time(at, now, "") }
                             if let Some(ip) = &t.last_used_ip_address { <div class="dtc-sub">{ format!("from {ip}") }</div> }
                         </> },
                         None => html! { "Never used" },

@@ -1,24 +1,18 @@
 //! A time shown relative ("in 3 days"), with the exact local time on hover and focus.
+//!
+//! A plain function, not a `#[function_component]`: it has no state, and each component type
+//! costs the page its own copy of Yew's lifecycle code.
 
 use chrono::{DateTime, Utc};
 use yew::prelude::*;
 
-#[derive(Clone, PartialEq, Properties)]
-pub struct RelTimeProps {
-    pub at: DateTime<Utc>,
-    pub now: DateTime<Utc>,
-    /// Words before the relative time, e.g. "expires".
-    #[prop_or_default]
-    pub prefix: AttrValue,
-}
-
-#[function_component]
-pub fn RelTime(props: &RelTimeProps) -> Html {
-    let exact = local_time(props.at);
-    let relative = dt_core::time::relative(props.at, props.now);
-    let text = if props.prefix.is_empty() { relative } else { format!("{} {relative}", props.prefix) };
+/// `prefix` is words before the relative time, e.g. "Expires"; empty for none.
+pub fn rel_time(at: DateTime<Utc>, now: DateTime<Utc>, prefix: &str) -> Html {
+    let exact = local_time(at);
+    let relative = dt_core::time::relative(at, now);
+    let text = if prefix.is_empty() { relative } else { format!("{prefix} {relative}") };
     html! {
-        <time datetime={dt_core::date::format_iso_millis(props.at)} title={exact.clone()} tabindex="0" aria-label={format!("{text} ({exact})")}>
+        <time datetime={dt_core::date::format_iso_millis(at)} title={exact.clone()} tabindex="0" aria-label={format!("{text} ({exact})")}>
             { text }
         </time>
     }
