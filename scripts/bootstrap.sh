@@ -45,7 +45,7 @@ if ! command -v npm >/dev/null; then
 fi
 # node_modules is current when npm's own record of it is newer than the lockfile.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing npm tools from package-lock.json (wasm-opt, Playwright, axe-core)"
+  say "installing npm tools from package-lock.json (wasm-opt, terser, clean-css, Playwright, axe-core)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
