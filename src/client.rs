@@ -157,9 +157,9 @@ struct Call<'a> {
 }
 
 impl Call<'_> {
-    /// Sends with a credential and a timeout; an answer of any status is an `Answer`, only no
+    /// Sends with a credential and a timeout; an answer of any status is a `Reply`, only no
     /// answer at all is an error here. (Not generic over the model, so it exists once.)
-    async fn send(&self, builder: RequestBuilder, credential: &str, body: Option<String>) -> Result<Answer, CheckError> {
+    async fn send(&self, builder: RequestBuilder, credential: &str, body: Option<String>) -> Result<Reply, CheckError> {
         let signal = self.abort.signal();
         let builder = builder
             .header("Authorization", &format!("Api-Token {credential}"))
@@ -196,14 +196,15 @@ impl Call<'_> {
     }
 }
 
-struct Answer {
+/// An answer as read from the network; [`Reply::decode`] lends it to dt-core's `Answer`.
+struct Reply {
     status: u16,
     content_type: Option<String>,
     retry_after: Option<String>,
     body: String,
 }
 
-impl Answer {
+impl Reply {
     /// The model this call expects, or the error the answer means; JSON is parsed by the browser.
     fn decode<T: FromJson>(self) -> Result<T, ApiError> {
         let answer = dt_core::dynatrace::Answer {
@@ -218,10 +219,10 @@ impl Answer {
 
 /// Status, headers that matter, and the body as text: every answer is read whole and decoded
 /// in one place, so an HTML error page is as much an answer as JSON is.
-async fn read(request: Request) -> Result<Answer, String> {
+async fn read(request: Request) -> Result<Reply, String> {
     let response: Response = request.send().await.map_err(|e| e.to_string())?;
     let headers = response.headers();
-    Ok(Answer {
+    Ok(Reply {
         status: response.status(),
         content_type: headers.get("content-type"),
         retry_after: headers.get("retry-after"),

@@ -439,24 +439,21 @@ fn snippet(body: &str) -> String {
         Some(t) if !t.trim().is_empty() => t.to_owned(),
         _ => strip_tags(&head),
     };
-    let text = decode_entities(&text);
-    let words: Vec<&str> = text
+    safe_line(&decode_entities(&text), 120)
+}
+
+/// Text from the other side (a page, a parser's message) made safe to show: one line, any word
+/// that looks like a Dynatrace token hidden (it may echo what was sent), at most `max`
+/// characters.
+pub(crate) fn safe_line(text: &str, max: usize) -> String {
+    let line = text
         .split(|c: char| c.is_whitespace() || c.is_control())
         .filter(|w| !w.is_empty())
-        .collect();
-    let clean = words
-        .iter()
-        .map(|w| {
-            if looks_like_token(w) {
-                "[token hidden]"
-            } else {
-                w
-            }
-        })
+        .map(|w| if looks_like_token(w) { "[token hidden]" } else { w })
         .collect::<Vec<_>>()
         .join(" ");
-    let mut out: String = clean.chars().take(120).collect();
-    if clean.chars().count() > 120 {
+    let mut out: String = line.chars().take(max).collect();
+    if line.chars().count() > max {
         out.push('…');
     }
     out
@@ -489,7 +486,7 @@ fn decode_entities(text: &str) -> String {
 }
 
 /// `dt0c01.PUBLIC.SECRET` and the like: a `dt0` word with at least two dots after it.
-pub(crate) fn looks_like_token(word: &str) -> bool {
+fn looks_like_token(word: &str) -> bool {
     let lower = word.to_ascii_lowercase();
     lower.find("dt0").is_some_and(|at| {
         lower

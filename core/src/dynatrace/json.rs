@@ -46,23 +46,7 @@ pub fn parse_json(text: &str) -> Result<Value, String> {
 /// characters, and any word that looks like a Dynatrace token hidden (a parser may quote the
 /// text, and the text may echo what was sent).
 pub fn parser_message(message: &str) -> String {
-    let words: Vec<&str> = message
-        .split(|c: char| c.is_whitespace() || c.is_control())
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            if super::error::looks_like_token(w) {
-                "[token hidden]"
-            } else {
-                w
-            }
-        })
-        .collect();
-    let line = words.join(" ");
-    let mut out: String = line.chars().take(120).collect();
-    if line.chars().count() > 120 {
-        out.push('…');
-    }
-    format!("{NOT_JSON}{out}")
+    format!("{NOT_JSON}{}", super::error::safe_line(message, 120))
 }
 
 /// Where and how JSON text is broken: `not valid JSON: it ends too early (line 1, column 9)`.
@@ -92,16 +76,17 @@ pub struct ShapeError {
 }
 
 impl ShapeError {
-    fn at(key: &str, message: String) -> Self {
+    /// Keys are the models' own field names, never input, so paths stay short.
+    fn at(key: &'static str, message: String) -> Self {
         ShapeError {
-            path: key.chars().take(60).collect(),
+            path: key.to_owned(),
             message,
         }
     }
 
     /// The same error, seen from the object that holds it under `key` (or at index `i`).
-    fn within(mut self, key: &str, index: Option<usize>) -> Self {
-        let mut prefix: String = key.chars().take(60).collect();
+    fn within(mut self, key: &'static str, index: Option<usize>) -> Self {
+        let mut prefix = key.to_owned();
         if let Some(i) = index {
             prefix.push_str(&format!("[{i}]"));
         }
@@ -285,7 +270,7 @@ fn from_millis(ms: i64) -> Option<DateTime<Utc>> {
     Utc.timestamp_millis_opt(ms).single()
 }
 
-fn expected(key: &str, what: &str, got: &Value) -> ShapeError {
+fn expected(key: &'static str, what: &str, got: &Value) -> ShapeError {
     ShapeError::at(key, format!("expected {what}, got {}", brief(got)))
 }
 

@@ -258,12 +258,6 @@ fn millis_date<S: Serializer>(value: &Option<DateTime<Utc>>, s: S) -> Result<S::
     }
 }
 
-/// Parses a date the way the models do; for callers that get dates from elsewhere (e.g. a
-/// pasted export). `None` if it is not a date.
-pub fn parse_date(text: &str) -> Option<DateTime<Utc>> {
-    super::json::parse_date(text)
-}
-
 // Reading: by hand, field by field (see `json` for why and for the leniency).
 
 impl FromJson for ApiToken {
