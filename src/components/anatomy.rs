@@ -59,24 +59,24 @@ fn pointer(input: &str, index: usize) -> Html {
     };
     html! {
         <div class="dtc-anatomy dtc-pointer" aria-label={format!("The error is at position {}", index + 1)}>
-            if from > 0 { <span class="dtc-part-separator">{ "…" }</span> }
+            if from > 0 { <span class="dtc-part" data-part="separator">{ "…" }</span> }
             { shown(from..index) }
             <mark class="dtc-mark">{ marked }</mark>
             { shown((index + 1).min(chars.len())..to) }
-            if to < chars.len() { <span class="dtc-part-separator">{ "…" }</span> }
+            if to < chars.len() { <span class="dtc-part" data-part="separator">{ "…" }</span> }
         </div>
     }
 }
 
 fn parsed(token: &ParsedToken) -> Html {
     let parts = token.parts().into_iter().map(|part| {
-        let class = match part.role {
-            PartRole::Prefix => "dtc-part-prefix",
-            PartRole::Public => "dtc-part-public",
-            PartRole::Secret => "dtc-part-secret",
-            PartRole::Separator => "dtc-part-separator",
+        let role = match part.role {
+            PartRole::Prefix => "prefix",
+            PartRole::Public => "public",
+            PartRole::Secret => "secret",
+            PartRole::Separator => "separator",
         };
-        html! { <span class={class}>{ part.text }</span> }
+        html! { <span class="dtc-part" data-part={role}>{ part.text }</span> }
     });
     let has_secret = token.secret().is_some();
     html! {
@@ -90,9 +90,9 @@ fn parsed(token: &ParsedToken) -> Html {
                 { for parts }
             </div>
             <ul class="dtc-legend" aria-hidden="true">
-                if token.prefix().is_some() { <li class="dtc-part-prefix">{ "prefix" }</li> }
-                <li class="dtc-part-public">{ "public part (the ID, safe to share)" }</li>
-                if has_secret { <li class="dtc-part-secret">{ "secret (masked)" }</li> }
+                if token.prefix().is_some() { <li data-part="prefix">{ "prefix" }</li> }
+                <li data-part="public">{ "public part (the ID, safe to share)" }</li>
+                if has_secret { <li data-part="secret">{ "secret (masked)" }</li> }
             </ul>
             if !token.stripped().is_empty() || !token.warnings().is_empty() {
                 <ul class="dtc-messages">

@@ -33,14 +33,14 @@ fn standing(enabled: Option<bool>, expires: Option<DateTime<Utc>>, now: DateTime
 fn status_line(standing: Standing, detail: String) -> Html {
     let mut chars = detail.chars();
     let detail: String = chars.next().map(|c| c.to_ascii_uppercase()).into_iter().chain(chars).collect();
-    let (class, headline) = match standing {
-        Standing::Disabled => ("dtc-status dtc-status-bad", "Disabled"),
-        Standing::Expired => ("dtc-status dtc-status-bad", "Expired"),
-        Standing::ExpiringSoon => ("dtc-status dtc-status-warn", "Expiring soon"),
-        Standing::Active => ("dtc-status dtc-status-ok", "Active"),
+    let (tone, headline) = match standing {
+        Standing::Disabled => ("bad", "Disabled"),
+        Standing::Expired => ("bad", "Expired"),
+        Standing::ExpiringSoon => ("warn", "Expiring soon"),
+        Standing::Active => ("ok", "Active"),
     };
     html! {
-        <div class={class} data-testid="status-line" role="status">
+        <div class="dtc-status" data-tone={tone} data-testid="status-line" role="status">
             { headline }
             <span>{ detail }</span>
         </div>
