@@ -81,7 +81,7 @@ pub fn parse_iso(text: &str) -> Option<DateTime<Utc>> {
 /// not checked against the date (servers get it wrong; the date is what counts).
 pub fn parse_http_date(text: &str) -> Option<DateTime<Utc>> {
     let words: Vec<&str> = text
-        .split(|c: char| c == ' ' || c == ',')
+        .split([' ', ','])
         .filter(|w| !w.is_empty())
         .collect();
     let (day, month, year, time) = match words.as_slice() {

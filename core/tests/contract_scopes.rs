@@ -159,3 +159,21 @@ fn risk_classes_explain_themselves_in_order() {
     assert_eq!(Risk::TokenManagement.severity_name(), "critical");
     assert_eq!(Risk::Read.severity_name(), "low");
 }
+
+#[test]
+fn groups_show_each_scope_once_sorted_by_name() {
+    let scopes = ["metrics.read", "entities.read", "apiTokens.write", "metrics.read", "apiTokens.read", "entities.read"]
+        .map(String::from);
+    let groups = group_scopes(&scopes);
+    let shown: Vec<(Risk, Vec<&str>)> = groups
+        .iter()
+        .map(|g| (g.risk, g.scopes.iter().map(|s| s.value.as_str()).collect()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            (Risk::TokenManagement, vec!["apiTokens.read", "apiTokens.write"]),
+            (Risk::Read, vec!["entities.read", "metrics.read"]),
+        ]
+    );
+}

@@ -185,55 +185,57 @@ pub fn all_known_values() -> impl Iterator<Item = &'static str> {
 /// Groups a token's scopes by risk, most dangerous group first, scopes by name within a group.
 /// Duplicates are shown once.
 pub fn group_scopes(scopes: &[String]) -> Vec<ScopeGroup> {
+    let mut views: Vec<(Risk, ScopeView)> = scopes.iter().map(|value| view_of(value)).collect();
+    // One sort does it all (risk, then name, then value: a total order, so an unstable sort is
+    // exact), and leaves duplicates side by side for `dedup`.
+    views.sort_unstable_by(|(risk_a, a), (risk_b, b)| {
+        (risk_a, a.name.to_ascii_lowercase(), &a.value).cmp(&(risk_b, b.name.to_ascii_lowercase(), &b.value))
+    });
+    views.dedup_by(|a, b| a.1.value == b.1.value);
     let mut groups: Vec<ScopeGroup> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for value in scopes.iter().filter(|v| seen.insert(v.as_str())) {
-        let (risk, view) = match lookup(value) {
-            Some(info) => (
-                info.risk,
-                ScopeView {
-                    value: value.clone(),
-                    name: info.name.into(),
-                    description: info.description.into(),
-                    known: true,
-                    documented: info.documented,
-                },
-            ),
-            None => {
-                let risk = classify(value);
-                let description = format!(
-                    "Not in this checker's catalogue. Judged by its name: {}",
-                    risk.label().to_ascii_lowercase()
-                );
-                (
-                    risk,
-                    ScopeView {
-                        value: value.clone(),
-                        name: value.clone(),
-                        description,
-                        known: false,
-                        documented: false,
-                    },
-                )
-            }
-        };
-        match groups.iter_mut().find(|g| g.risk == risk) {
-            Some(group) => group.scopes.push(view),
-            None => groups.push(ScopeGroup {
+    for (risk, view) in views {
+        match groups.last_mut() {
+            Some(group) if group.risk == risk => group.scopes.push(view),
+            _ => groups.push(ScopeGroup {
                 risk,
                 scopes: vec![view],
             }),
         }
     }
-    // Unstable sorts with total orders (one group per risk; names, then values): the same
-    // result as a stable sort, and one sort routine fewer in the page.
-    groups.sort_unstable_by_key(|g| g.risk);
-    for group in &mut groups {
-        group.scopes.sort_unstable_by(|a, b| {
-            (a.name.to_ascii_lowercase(), a.value.as_str()).cmp(&(b.name.to_ascii_lowercase(), b.value.as_str()))
-        });
-    }
     groups
+}
+
+/// A scope as the chips show it, with its risk class: from the catalogue, or judged by its name.
+fn view_of(value: &str) -> (Risk, ScopeView) {
+    match lookup(value) {
+        Some(info) => (
+            info.risk,
+            ScopeView {
+                value: value.to_owned(),
+                name: info.name.into(),
+                description: info.description.into(),
+                known: true,
+                documented: info.documented,
+            },
+        ),
+        None => {
+            let risk = classify(value);
+            let description = format!(
+                "Not in this checker's catalogue. Judged by its name: {}",
+                risk.label().to_ascii_lowercase()
+            );
+            (
+                risk,
+                ScopeView {
+                    value: value.to_owned(),
+                    name: value.to_owned(),
+                    description,
+                    known: false,
+                    documented: false,
+                },
+            )
+        }
+    }
 }
 
 /// The most dangerous risk among the scopes.
