@@ -11,12 +11,11 @@ use chrono::Utc;
 use dt_core::dynatrace::queries::{Page, V1Filter};
 use dt_core::dynatrace::{
     decode_response_with, ActiveGateToken, ActiveGateTokenList, ApiError, ApiToken, ApiTokenList,
-    ApiTokenSecret, EnvironmentUrl, StubList, TokenMetadata,
+    ApiTokenSecret, EnvironmentUrl, FromJson, StubList, TokenMetadata,
 };
 use dt_core::token::{Lookup, ParsedToken};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use gloo_timers::callback::Timeout;
-use dt_core::dynatrace::FromJson;
 use web_sys::AbortController;
 
 /// How long a call may take before the app gives up on it. A real environment answers token
@@ -138,11 +137,11 @@ async fn list<T: FromJson>(
     abort: &AbortController,
 ) -> Result<T, ApiError> {
     let call = Call { environment, timeout, abort };
-    let answer = call.send(Request::get(url), access_token.trim(), None).await.map_err(|e| match e {
+    let reply = call.send(Request::get(url), access_token.trim(), None).await.map_err(|e| match e {
         CheckError::Api(api) => api,
         other => ApiError::Network { detail: other.to_string(), cross_origin: false },
     })?;
-    answer.decode()
+    reply.decode()
 }
 
 /// Token IDs are `[A-Za-z0-9.-]`, but a pasted ID is user input: never let it change the path.
@@ -184,7 +183,7 @@ impl Call<'_> {
         drop(timer);
 
         match outcome {
-            Ok(answer) => Ok(answer),
+            Ok(reply) => Ok(reply),
             Err(_) if timed_out.get() => Err(ApiError::Timeout { after: self.timeout }.into()),
             Err(_) if signal.aborted() => Err(ApiError::Aborted.into()),
             Err(detail) => Err(ApiError::Network {
