@@ -8,24 +8,6 @@ use dt_sandbox::{Config, Fault, FaultKind};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-/// Every JSON object in a text (documentation pages mix prose and JSON).
-fn json_objects(text: &str) -> Vec<Value> {
-    let mut found = Vec::new();
-    let mut at = 0;
-    while let Some(offset) = text.get(at..).and_then(|rest| rest.find('{')) {
-        let start = at + offset;
-        let mut stream = serde_json::Deserializer::from_str(&text[start..]).into_iter::<Value>();
-        match stream.next() {
-            Some(Ok(value)) => {
-                at = start + stream.byte_offset();
-                found.push(value);
-            }
-            _ => at = start + 1,
-        }
-    }
-    found
-}
-
 /// Which schema a documented example is an instance of.
 fn schema_of(example: &Value) -> &'static str {
     let id = example["id"].as_str().unwrap_or_default();
@@ -53,25 +35,19 @@ fn every_documented_example_parses_and_fits_the_schema() {
             continue;
         }
         let text = std::fs::read_to_string(&path).unwrap();
-        let examples = json_objects(&text);
-        assert!(
-            !examples.is_empty(),
-            "{}: no JSON example found",
-            path.display()
-        );
-        for example in examples {
-            let schema = schema_of(&example);
-            let doc = if schema == "StubList" {
-                &spec.v1
-            } else {
-                &spec.v2
-            };
-            assert_schema(doc, schema, &example.to_string());
-            checked.push(format!(
-                "{} {schema}",
-                path.file_name().unwrap().to_string_lossy()
-            ));
-        }
+        let example: Value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let schema = schema_of(&example);
+        let doc = if schema == "StubList" {
+            &spec.v1
+        } else {
+            &spec.v2
+        };
+        assert_schema(doc, schema, &text);
+        checked.push(format!(
+            "{} {schema}",
+            path.file_name().unwrap().to_string_lossy()
+        ));
     }
     eprintln!("documented examples checked: {checked:#?}");
     assert!(checked.len() >= 8, "{checked:?}");
