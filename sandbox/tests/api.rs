@@ -325,16 +325,8 @@ async fn the_v1_endpoints() {
 async fn cors_on_and_off() {
     let on = start(Config::default()).await;
     let preflight = on
-        .client
-        .request(
-            Method::OPTIONS,
-            format!("{}/api/v2/apiTokens/lookup", on.base),
-        )
-        .header("Origin", "http://page.example")
-        .header("Access-Control-Request-Method", "POST")
-        .send()
-        .await
-        .unwrap();
+        .preflight("/api/v2/apiTokens/lookup", Some("POST"))
+        .await;
     assert_eq!(
         preflight.headers()["access-control-allow-origin"],
         "http://page.example"
@@ -349,16 +341,7 @@ async fn cors_on_and_off() {
         ..Config::default()
     })
     .await;
-    let preflight = off
-        .client
-        .request(
-            Method::OPTIONS,
-            format!("{}/api/v2/apiTokens/lookup", off.base),
-        )
-        .header("Origin", "http://page.example")
-        .send()
-        .await
-        .unwrap();
+    let preflight = off.preflight("/api/v2/apiTokens/lookup", None).await;
     assert!(preflight
         .headers()
         .get("access-control-allow-origin")

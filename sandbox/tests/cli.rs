@@ -146,14 +146,7 @@ async fn serves_the_app_with_a_fallback_to_index_html() {
 #[tokio::test]
 async fn the_control_api_works_with_and_without_cors() {
     let on = start(Config::default()).await;
-    let preflight = on
-        .client
-        .request(Method::OPTIONS, format!("{}/_sandbox/fault", on.base))
-        .header("Origin", "http://page.example")
-        .header("Access-Control-Request-Method", "PUT")
-        .send()
-        .await
-        .unwrap();
+    let preflight = on.preflight("/_sandbox/fault", Some("PUT")).await;
     assert_eq!(
         preflight.headers()["access-control-allow-origin"],
         "http://page.example"
@@ -162,16 +155,7 @@ async fn the_control_api_works_with_and_without_cors() {
         .to_str()
         .unwrap()
         .contains("PUT"));
-    let api = on
-        .client
-        .request(
-            Method::OPTIONS,
-            format!("{}/api/v2/apiTokens/lookup", on.base),
-        )
-        .header("Origin", "http://page.example")
-        .send()
-        .await
-        .unwrap();
+    let api = on.preflight("/api/v2/apiTokens/lookup", None).await;
     assert_eq!(
         api.headers()["access-control-allow-methods"],
         "GET, POST, OPTIONS"

@@ -76,6 +76,18 @@ impl Server {
             .unwrap_or_else(|| panic!("no demo token {name}"));
         found["token"].as_str().unwrap().to_owned()
     }
+    /// A CORS preflight from a page at `http://page.example`, as a browser sends it before
+    /// `requested` (or a bare cross-origin OPTIONS without one).
+    pub async fn preflight(&self, path: &str, requested: Option<&str>) -> reqwest::Response {
+        let mut req = self
+            .client
+            .request(Method::OPTIONS, format!("{}{path}", self.base))
+            .header("Origin", "http://page.example");
+        if let Some(method) = requested {
+            req = req.header("Access-Control-Request-Method", method);
+        }
+        req.send().await.unwrap()
+    }
     pub async fn lookup(&self, auth: &str, token: &str) -> (StatusCode, String) {
         let (s, _, b) = self
             .call(
