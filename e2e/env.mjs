@@ -1,5 +1,7 @@
 // Shared facts of the end-to-end environment.
-export const PORTS = { app: 18190, cors: 18191, noCors: 18192 };
+// PORT_BASE (default 18180; scripts/test.sh exports it) lets two checkouts test side by side.
+const BASE = Number(process.env.PORT_BASE || 18180);
+export const PORTS = { app: BASE + 10, cors: BASE + 11, noCors: BASE + 12 };
 
 // The documented example token from Dynatrace's docs; the sandbox knows it as `myToken`.
 export const EXAMPLE_TOKEN =
