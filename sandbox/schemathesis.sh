@@ -12,7 +12,7 @@ if [ ! -x .tools/venv/bin/schemathesis ]; then
   .tools/venv/bin/pip install -q schemathesis
 fi
 secret=SCHEMATHESISADMIN22222222222222222222222222222222222222222222222
-port=${SCHEMATHESIS_PORT:-18199}
+port=${SCHEMATHESIS_PORT:-$(( ${PORT_BASE:-18180} + 19 ))}
 target/debug/dt-sandbox --listen "127.0.0.1:$port" --tokens 300 --admin-token "$secret" >target/schemathesis-sandbox.log 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
