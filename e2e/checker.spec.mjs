@@ -7,8 +7,12 @@ import { open, paste, setEnvironment, checkButton, leakSurfaces, expectNoAxeViol
 const SHOTS = new URL("../docs/screenshots", import.meta.url).pathname;
 const APP = `http://127.0.0.1:${PORTS.app}`;
 
+// The sandbox's control API answers only this machine with the admin token (and no browser
+// page: it sends no CORS headers). Playwright's `request` runs in Node, on this machine.
+const CONTROL = { headers: { Authorization: `Api-Token dt0c01.SANDBOXADMIN2222222222222.${ADMIN_SECRET}` } };
+
 async function sandboxTokens(request) {
-  const res = await request.get(`${APP}/_sandbox/tokens`);
+  const res = await request.get(`${APP}/_sandbox/tokens`, CONTROL);
   expect(res.ok()).toBe(true);
   return res.json();
 }
@@ -19,12 +23,13 @@ async function adminToken(request) {
   return admin.token;
 }
 async function fault(request, kind, extra = {}) {
-  const res = await request.put(`${APP}/_sandbox/fault`, { data: { kind, times: 1, ...extra } });
+  const res = await request.put(`${APP}/_sandbox/fault`, { ...CONTROL, data: { kind, times: 1, ...extra } });
   expect(res.ok()).toBe(true);
 }
 
 test.afterEach(async ({ request }) => {
-  await request.delete(`${APP}/_sandbox/fault`);
+  const res = await request.delete(`${APP}/_sandbox/fault`, CONTROL);
+  expect(res.ok()).toBe(true);
 });
 
 test("empty state is clear and accessible, in light and dark", async ({ page }) => {
@@ -143,7 +148,7 @@ for (const [name, setup, message] of errorCases) {
     // The error as the person sees it (before the recovery below).
     await page.screenshot({ path: `${SHOTS}/error-${name.split(" ")[0].toLowerCase()}.png`, fullPage: true });
     // The app stays usable: the same check works once the fault is gone.
-    await request.delete(`${APP}/_sandbox/fault`);
+    expect((await request.delete(`${APP}/_sandbox/fault`, CONTROL)).ok()).toBe(true);
     if (!setup.accessToken && !setup.input) {
       await checkButton(page).click();
       await expect(page.getByTestId("token-card")).toBeVisible();

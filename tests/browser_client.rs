@@ -15,19 +15,28 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const EXAMPLE: &str =
     "dt0c01.ST2EY72KQINMH574WMNVI7YN.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM";
-/// The sandbox's admin token: `make test` starts it with this secret.
-const ADMIN_SECRET: &str = "ADMINBROWSERTESTSECRET222222222222222222222222222222222222222222";
+/// The admin token's secret: `make test` starts the sandbox at `cors()` with it. The page never
+/// asks the sandbox's control API: that answers only this machine with the admin token, and
+/// sends no CORS headers, so a page (this one included) cannot use it.
+const ADMIN_SECRET: &str = match option_env!("DT_SANDBOX_ADMIN_SECRET") {
+    Some(secret) => secret,
+    None => "ADMINBROWSERTESTSECRET222222222222222222222222222222222222222222",
+};
 
 fn cors() -> &'static str {
     option_env!("DT_SANDBOX_URL").unwrap_or("http://127.0.0.1:18181")
 }
-/// A sandbox of its own for fault injection: wasm-bindgen-test runs async tests concurrently,
-/// and a fault meant for one test must not be consumed by another.
-fn faults() -> &'static str {
-    option_env!("DT_SANDBOX_FAULTS_URL").unwrap_or("http://127.0.0.1:18183")
-}
 fn no_cors() -> &'static str {
     option_env!("DT_SANDBOX_NOCORS_URL").unwrap_or("http://127.0.0.1:18182")
+}
+/// A sandbox started with `--fault <kind>`: `make test` starts one per fault and passes
+/// `kind=url` pairs, so each fault test has its own server and none can consume another's.
+fn faulty(kind: &str) -> &'static str {
+    let urls = option_env!("DT_SANDBOX_FAULT_URLS")
+        .expect("DT_SANDBOX_FAULT_URLS: scripts/test.sh starts one sandbox per fault and passes their URLs");
+    urls.split_whitespace()
+        .find_map(|pair| pair.strip_prefix(kind)?.strip_prefix('='))
+        .unwrap_or_else(|| panic!("no sandbox for fault {kind} in DT_SANDBOX_FAULT_URLS: {urls}"))
 }
 
 async fn run(env: &str, token: &str, access_token: Option<&str>, timeout: Duration) -> Result<Metadata, CheckError> {
@@ -41,38 +50,9 @@ async fn lookup(env: &str, token: &str, access_token: Option<&str>) -> Result<Me
     run(env, token, access_token, Duration::from_secs(5)).await
 }
 
-/// The admin token's full form, found through the sandbox's control API.
-async fn admin_token() -> String {
-    let text = fetch_text("GET", &format!("{}/_sandbox/tokens", cors()), None).await;
-    let tokens: serde_json::Value = serde_json::from_str(&text).expect("token list");
-    tokens
-        .as_array()
-        .and_then(|list| list.iter().find_map(|t| t["token"].as_str().filter(|s| s.ends_with(ADMIN_SECRET))))
-        .expect("admin token in /_sandbox/tokens")
-        .to_owned()
-}
-
-async fn fetch_text(method: &str, url: &str, body: Option<&str>) -> String {
-    let mut request = gloo_net::http::RequestBuilder::new(url).method(method.parse().expect("method"));
-    if body.is_some() {
-        request = request.header("Content-Type", "application/json");
-    }
-    let response = match body {
-        Some(b) => request.body(b.to_owned()).expect("request").send().await,
-        None => request.send().await,
-    }
-    .expect("control API reachable");
-    response.text().await.unwrap_or_default()
-}
-
-async fn fault(kind: &str) {
-    let body = format!(r#"{{"kind":"{kind}","times":1,"retryAfterSeconds":7}}"#);
-    let refused = fetch_text("PUT", &format!("{}/_sandbox/fault", faults()), Some(&body)).await;
-    assert_eq!(refused, "", "the sandbox refused fault {kind}");
-}
-
-async fn clear_faults() {
-    fetch_text("DELETE", &format!("{}/_sandbox/fault", faults()), None).await;
+/// The admin token's full form: the sandbox's fixed public part and the secret above.
+fn admin_token() -> String {
+    format!("dt0c01.SANDBOXADMIN2222222222222.{ADMIN_SECRET}")
 }
 
 #[wasm_bindgen_test]
@@ -85,7 +65,7 @@ async fn a_token_looks_itself_up() {
 
 #[wasm_bindgen_test]
 async fn an_api_token_id_is_looked_up_with_an_access_token() {
-    let admin = admin_token().await;
+    let admin = admin_token();
     let result = lookup(cors(), "dt0c01.ST2EY72KQINMH574WMNVI7YN", Some(&admin)).await;
     let Ok(Metadata::Api(token)) = result else { panic!("get by id failed: {result:?}") };
     assert_eq!(token.id.as_deref(), Some("dt0c01.ST2EY72KQINMH574WMNVI7YN"));
@@ -93,7 +73,7 @@ async fn an_api_token_id_is_looked_up_with_an_access_token() {
 
 #[wasm_bindgen_test]
 async fn an_activegate_token_id_is_looked_up() {
-    let admin = admin_token().await;
+    let admin = admin_token();
     let result = lookup(cors(), "dt0g02.4KWZO5EF", Some(&admin)).await;
     let Ok(Metadata::ActiveGate(token)) = result else { panic!("activegate failed: {result:?}") };
     assert_eq!(token.id.as_deref(), Some("dt0g02.4KWZO5EF"));
@@ -115,7 +95,7 @@ async fn a_platform_token_is_not_sent() {
 #[wasm_bindgen_test]
 async fn an_unknown_secret_is_not_found() {
     let unknown = "dt0c01.ST2EY72KQINMH574WMNVI7YN.AAAAPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM";
-    let admin = admin_token().await;
+    let admin = admin_token();
     let result = lookup(cors(), unknown, Some(&admin)).await;
     assert!(matches!(result, Err(CheckError::Api(ApiError::NotFound))), "{result:?}");
 }
@@ -165,55 +145,82 @@ async fn a_cancelled_lookup_says_aborted() {
     assert_eq!(result, Err(CheckError::Api(ApiError::Aborted)));
 }
 
-/// Faults are switched on the shared sandbox, so they run in one test, one after another.
 #[wasm_bindgen_test]
-async fn every_fault_maps_to_its_error() {
-    clear_faults().await;
-
-    fault("rate-limit").await;
-    let result = lookup(faults(), EXAMPLE, None).await;
+async fn a_rate_limit_says_when_to_retry() {
+    // That sandbox runs with `--fault rate-limit --retry-after 7`.
+    let result = lookup(faulty("rate-limit"), EXAMPLE, None).await;
     match result {
         Err(CheckError::Api(ApiError::RateLimited { retry_after })) => {
             assert_eq!(retry_after, Some(Duration::from_secs(7)), "Retry-After must be readable cross-origin")
         }
         other => panic!("rate-limit: {other:?}"),
     }
+}
 
-    fault("rate-limit-no-retry-after").await;
-    let result = lookup(faults(), EXAMPLE, None).await;
+#[wasm_bindgen_test]
+async fn a_rate_limit_without_retry_after() {
+    let result = lookup(faulty("rate-limit-no-retry-after"), EXAMPLE, None).await;
     assert!(matches!(result, Err(CheckError::Api(ApiError::RateLimited { retry_after: None }))), "{result:?}");
+}
 
-    fault("server-error").await;
-    let result = lookup(faults(), EXAMPLE, None).await;
+#[wasm_bindgen_test]
+async fn server_errors_keep_their_status() {
+    let result = lookup(faulty("server-error"), EXAMPLE, None).await;
     assert!(matches!(result, Err(CheckError::Api(ApiError::Server { status: 500, .. }))), "{result:?}");
 
-    fault("service-unavailable").await;
-    let result = lookup(faults(), EXAMPLE, None).await;
+    let result = lookup(faulty("service-unavailable"), EXAMPLE, None).await;
     assert!(matches!(result, Err(CheckError::Api(ApiError::Server { status: 503, .. }))), "{result:?}");
+}
 
-    fault("proxy-html").await;
-    let result = lookup(faults(), EXAMPLE, None).await;
+#[wasm_bindgen_test]
+async fn html_instead_of_json_is_not_json() {
+    let result = lookup(faulty("proxy-html"), EXAMPLE, None).await;
     assert!(matches!(result, Err(CheckError::Api(ApiError::NotJson { status: 502, .. }))), "{result:?}");
 
-    fault("html-200").await;
-    let result = lookup(faults(), EXAMPLE, None).await;
+    let result = lookup(faulty("html-200"), EXAMPLE, None).await;
     assert!(matches!(result, Err(CheckError::Api(ApiError::NotJson { status: 200, .. }))), "{result:?}");
+}
 
-    fault("malformed-json").await;
-    let result = lookup(faults(), EXAMPLE, None).await;
+#[wasm_bindgen_test]
+async fn broken_or_unexpected_json_is_an_unexpected_shape() {
+    let result = lookup(faulty("malformed-json"), EXAMPLE, None).await;
     assert!(matches!(result, Err(CheckError::Api(ApiError::UnexpectedShape { .. }))), "{result:?}");
 
-    fault("wrong-shape").await;
-    let result = lookup(faults(), EXAMPLE, None).await;
+    let result = lookup(faulty("wrong-shape"), EXAMPLE, None).await;
     assert!(matches!(result, Err(CheckError::Api(ApiError::UnexpectedShape { .. }))), "{result:?}");
+}
 
-    fault("hang").await;
-    let result = run(faults(), EXAMPLE, None, Duration::from_millis(500)).await;
+#[wasm_bindgen_test]
+async fn a_hanging_server_times_out_and_the_next_check_works() {
+    let result = run(faulty("hang"), EXAMPLE, None, Duration::from_millis(500)).await;
     assert_eq!(result, Err(CheckError::Api(ApiError::Timeout { after: Duration::from_millis(500) })));
 
-    clear_faults().await;
-    let result = lookup(faults(), EXAMPLE, None).await;
-    assert!(result.is_ok(), "after clearing faults: {result:?}");
+    // Nothing is left stuck: the same check against a sandbox without a fault succeeds.
+    let result = lookup(cors(), EXAMPLE, None).await;
+    assert!(result.is_ok(), "after a timeout: {result:?}");
+}
+
+/// What any web page open during `make demo` would try: the control API answers no browser
+/// page, with the admin token or without (no CORS headers, so the browser hides the answer).
+#[wasm_bindgen_test]
+async fn a_page_cannot_read_the_control_api() {
+    for auth in [None, Some(format!("Api-Token {}", admin_token()))] {
+        let mut request = gloo_net::http::Request::get(&format!("{}/_sandbox/tokens", cors()));
+        if let Some(a) = &auth {
+            request = request.header("Authorization", a);
+        }
+        let result = request.send().await;
+        assert!(result.is_err(), "the page read /_sandbox/tokens (token sent: {})", auth.is_some());
+    }
+    let switched = gloo_net::http::Request::put(&format!("{}/_sandbox/fault", cors()))
+        .header("Content-Type", "application/json")
+        .body(r#"{"kind":"server-error"}"#)
+        .expect("request")
+        .send()
+        .await;
+    assert!(switched.is_err(), "the page reached PUT /_sandbox/fault");
+    let result = lookup(cors(), EXAMPLE, None).await;
+    assert!(result.is_ok(), "no fault was switched on: {result:?}");
 }
 
 #[wasm_bindgen_test]
@@ -236,7 +243,7 @@ mod lists {
 
     #[wasm_bindgen_test]
     async fn the_v2_list_pages_with_fields_and_a_selector() {
-        let admin = admin_token().await;
+        let admin = admin_token();
         let abort = AbortController::new().expect("abort");
         let timeout = Duration::from_secs(5);
         let query = ListQuery { page_size: Some(100), fields: Some("+scopes".into()), selector: Some("owner(\"john.smith\")".into()), ..ListQuery::default() };
@@ -260,7 +267,7 @@ mod lists {
 
     #[wasm_bindgen_test]
     async fn the_activegate_and_v1_lists() {
-        let admin = admin_token().await;
+        let admin = admin_token();
         let abort = AbortController::new().expect("abort");
         let timeout = Duration::from_secs(5);
         let ag = list_activegate_tokens(&env(), &admin, Page::First(&ListQuery::default()), timeout, &abort).await.expect("ag list");
