@@ -468,3 +468,38 @@ async fn huge_content_lengths_and_raw_bytes_over_the_wire() {
     let (status, _) = s.lookup(EXAMPLE, EXAMPLE).await;
     assert_eq!(status, StatusCode::OK);
 }
+
+/// The control API's fault body at the edges of its numbers: taken or refused, never a panic.
+#[tokio::test]
+async fn fault_numbers_at_their_limits() {
+    let s = start(Config::default()).await;
+    let max = json!({"kind": "rate-limit", "times": u32::MAX, "retryAfterSeconds": u64::MAX});
+    let (status, _, _) = s
+        .control(reqwest::Method::PUT, "/_sandbox/fault", Some(max))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, headers, _) = s
+        .call(
+            reqwest::Method::POST,
+            "/api/v2/apiTokens/lookup",
+            Some(EXAMPLE),
+            Some(json!({"token": EXAMPLE})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(headers["retry-after"], u64::MAX.to_string().as_str());
+    for bad in [
+        json!({"kind": "rate-limit", "retryAfterSeconds": 1e30}),
+        json!({"kind": "rate-limit", "retryAfterSeconds": -1}),
+        json!({"kind": "rate-limit", "times": 4294967296u64}),
+        json!({"kind": "rate-limit", "times": -1}),
+        json!({"kind": ["rate-limit"]}),
+        json!(null),
+    ] {
+        let (status, _, body) = s
+            .control(reqwest::Method::PUT, "/_sandbox/fault", Some(bad.clone()))
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_fits(&schemas().v2, "ErrorEnvelope", &body, &bad.to_string());
+    }
+}
