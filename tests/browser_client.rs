@@ -201,7 +201,7 @@ async fn every_fault_maps_to_its_error() {
 
     fault("malformed-json").await;
     let result = lookup(faults(), EXAMPLE, None).await;
-    assert!(matches!(result, Err(CheckError::Api(ApiError::UnexpectedShape { .. }))), "{result:?}");
+    assert!(matches!(result, Err(CheckError::Api(ApiError::BrokenJson { .. }))), "{result:?}");
 
     fault("wrong-shape").await;
     let result = lookup(faults(), EXAMPLE, None).await;
