@@ -182,9 +182,9 @@ async fn html_instead_of_json_is_not_json() {
 }
 
 #[wasm_bindgen_test]
-async fn broken_or_unexpected_json_is_an_unexpected_shape() {
+async fn broken_json_and_an_unexpected_shape_are_told_apart() {
     let result = lookup(faulty("malformed-json"), EXAMPLE, None).await;
-    assert!(matches!(result, Err(CheckError::Api(ApiError::UnexpectedShape { .. }))), "{result:?}");
+    assert!(matches!(result, Err(CheckError::Api(ApiError::BrokenJson { .. }))), "{result:?}");
 
     let result = lookup(faulty("wrong-shape"), EXAMPLE, None).await;
     assert!(matches!(result, Err(CheckError::Api(ApiError::UnexpectedShape { .. }))), "{result:?}");

@@ -2,7 +2,7 @@
 //! what kind of token it is ([`TokenKind`]), which call can look it up ([`Lookup`]), and where
 //! tokens hide in a text ([`scan`]).
 
-mod chars;
+pub(crate) mod chars;
 mod kind;
 mod parse;
 mod scan;
