@@ -2,6 +2,8 @@
 // PORT_BASE (default 18180; scripts/test.sh exports it) lets two checkouts test side by side.
 const BASE = Number(process.env.PORT_BASE || 18180);
 export const PORTS = { app: BASE + 10, cors: BASE + 11, noCors: BASE + 12 };
+// deploy/nginx.conf and deploy/Caddyfile in front of the --no-cors sandbox (e2e/proxy.spec.mjs).
+export const PROXY_PORTS = { nginx: BASE + 20, caddy: BASE + 21 };
 
 // The documented example token from Dynatrace's docs; the sandbox knows it as `myToken`.
 export const EXAMPLE_TOKEN =
