@@ -159,6 +159,10 @@ for (const kind of ["nginx", "caddy"]) {
         headers: { Authorization: `Api-Token ${EXAMPLE_TOKEN}`, Cookie: `s=${ADMIN_SECRET}` },
         data: { token: EXAMPLE_TOKEN },
       });
+      const byId = await request.get(`${proxy.origin}/api/v2/apiTokens/${EXAMPLE_ID}`, {
+        headers: { Authorization: `Api-Token ${ADMIN_TOKEN}` },
+      });
+      expect(byId.status()).toBe(200);
       // A body too large for a token call: refused, and written to the error log.
       const big = await request.post(`${proxy.origin}${LOOKUP}`, {
         headers: { Authorization: `Api-Token ${ADMIN_TOKEN}`, "Content-Type": "application/json" },
@@ -169,7 +173,7 @@ for (const kind of ["nginx", "caddy"]) {
 
       const logs = proxy.logs();
       const access = logs.find((l) => l.file.endsWith("access.log"));
-      // The logs are real: the look-ups of the earlier tests are in the access log.
+      // The logs are real: the look-ups are in the access log.
       expect(access.text).toContain(LOOKUP);
       expect(access.text).toContain(`/api/v2/apiTokens/${EXAMPLE_ID}`);
       // ... and the refused body is in the error log, with the request it came with.
