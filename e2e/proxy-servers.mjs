@@ -14,7 +14,7 @@ import { PORTS, PROXY_PORTS } from "./env.mjs";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const DIST = `${ROOT}dist/`;
 export const SUB_PATH = "/tools/token-checker/";
-const ENVIRONMENT = `http://127.0.0.1:${PORTS.noCors}`;
+const SANDBOX = `http://127.0.0.1:${PORTS.noCors}`;
 
 /** Whether a server's program is on the PATH. */
 export function installed(program) {
@@ -35,9 +35,9 @@ function render(file, replacements) {
 }
 
 const configs = {
-  nginx(dir, port) {
+  nginx(dir, port, environment) {
     const site = render("deploy/nginx.conf", [
-      ['"https://abc12345.live.dynatrace.com"', `"${ENVIRONMENT}"`],
+      ['"https://abc12345.live.dynatrace.com"', `"${environment}"`],
       ["listen 8080;", `listen 127.0.0.1:${port};`],
       ["alias /var/www/token-checker/;", `alias ${DIST};`],
       ["/var/log/nginx/token-checker.access.log", `${dir}/access.log`],
@@ -70,9 +70,9 @@ const configs = {
       logs: [`${dir}/access.log`, `${dir}/error.log`],
     };
   },
-  caddy(dir, port) {
+  caddy(dir, port, environment) {
     const caddyfile = render("deploy/Caddyfile", [
-      ["to https://abc12345.live.dynatrace.com", `to ${ENVIRONMENT}`],
+      ["to https://abc12345.live.dynatrace.com", `to ${environment}`],
       ["\n:8080 {", `\nhttp://127.0.0.1:${port} {`],
       ["root * /var/www/token-checker", `root * ${DIST}`],
       ["/var/log/caddy/token-checker.access.log", `${dir}/access.log`],
@@ -91,15 +91,14 @@ const configs = {
 };
 
 /**
- * Starts `kind` ("nginx" or "caddy") and waits until it serves the page.
- * Returns { origin, page, logs, stop }.
+ * Starts `kind` ("nginx" or "caddy") in front of `environment` (the --no-cors sandbox unless
+ * told) and waits until it serves the page. Returns { origin, page, logs, stop }.
  */
-export async function startProxy(kind) {
-  const port = PROXY_PORTS[kind];
-  const dir = `${ROOT}target/proxy/${kind}`;
+export async function startProxy(kind, { environment = SANDBOX, name = kind, port = PROXY_PORTS[kind] } = {}) {
+  const dir = `${ROOT}target/proxy/${name}`;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const setup = configs[kind](dir, port);
+  const setup = configs[kind](dir, port, environment);
   const errorLog = openSync(`${dir}/error.log`, "a");
   const stdout = openSync(`${dir}/stdout.log`, "a");
   const child = spawn(setup.command, setup.args, {

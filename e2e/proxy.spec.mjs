@@ -5,8 +5,8 @@
 // proxy's logs. nginx is required; Caddy is tested when installed, and skipped loudly when not.
 import { test, expect } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { get } from "node:http";
-import { PORTS, EXAMPLE_TOKEN, EXAMPLE_ID, EXAMPLE_SECRET, ADMIN_SECRET } from "./env.mjs";
+import { get, request as httpRequest, createServer } from "node:http";
+import { PORTS, PROXY_PORTS, EXAMPLE_TOKEN, EXAMPLE_ID, EXAMPLE_SECRET, ADMIN_SECRET } from "./env.mjs";
 import { open, paste, setEnvironment, checkButton } from "./helpers.mjs";
 import { startProxy, installed, DIST, SUB_PATH } from "./proxy-servers.mjs";
 
@@ -14,6 +14,18 @@ import { startProxy, installed, DIST, SUB_PATH } from "./proxy-servers.mjs";
 // secret is the one the end-to-end sandboxes are started with.
 const ADMIN_TOKEN = `dt0c01.SANDBOXADMIN2222222222222.${ADMIN_SECRET}`;
 const LOOKUP = "/api/v2/apiTokens/lookup";
+
+/** A POST of a look-up body, answer not decoded and redirects not followed. */
+function rawPost(url, headers, body) {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: "POST", headers }, (res) => {
+      res.resume();
+      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
 
 /** A GET whose answer is not decoded (Playwright's and fetch's are): status, headers, raw bytes. */
 function rawGet(url, headers) {
@@ -149,6 +161,40 @@ for (const kind of ["nginx", "caddy"]) {
           // The bytes on the wire are the copy in dist/, as written at build time.
           expect(res.body.equals(readFileSync(`${DIST}${copy}`)), `${where}: the bytes of ${copy}`).toBe(true);
         }
+      }
+    });
+
+    test("a redirect from the environment reaches the page unchanged, and is not followed", async () => {
+      // A fake environment (an SSO gateway in front of the API) that redirects every call to its
+      // own login page, and counts the calls it gets.
+      const gateway = `http://127.0.0.1:${PROXY_PORTS.redirecting}`;
+      const calls = [];
+      const server = createServer((req, res) => {
+        calls.push(`${req.method} ${req.url}`);
+        req.resume();
+        res.writeHead(307, { Location: `${gateway}/sso/login` }).end();
+      });
+      await new Promise((r) => server.listen(PROXY_PORTS.redirecting, "127.0.0.1", r));
+      const behind = await startProxy(kind, {
+        environment: gateway,
+        name: `${kind}-to-redirecting`,
+        port: PROXY_PORTS[`${kind}ToRedirecting`],
+      });
+      try {
+        const res = await rawPost(
+          `${behind.origin}${LOOKUP}`,
+          { Authorization: `Api-Token ${EXAMPLE_TOKEN}`, "Content-Type": "application/json" },
+          JSON.stringify({ token: EXAMPLE_TOKEN }),
+        );
+        expect(res.status).toBe(307);
+        // Not rewritten into a same-origin URL, which the page would take for its own server.
+        expect(res.headers.location).toBe(`${gateway}/sso/login`);
+        expect(res.headers["cache-control"]).toBe("no-store");
+        // The proxy made the one call and did not follow the redirect with the token.
+        expect(calls).toEqual([`POST ${LOOKUP}`]);
+      } finally {
+        await behind.stop();
+        await new Promise((r) => server.close(r));
       }
     });
 
