@@ -4,7 +4,9 @@
 // security team expects are there, the precompressed files are served, and no secret reaches the
 // proxy's logs. nginx is required; Caddy is tested when installed, and skipped loudly when not.
 import { test, expect } from "@playwright/test";
-import { readFileSync } from "node:fs";
+import { readFileSync, mkdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { createServer as createTlsServer } from "node:https";
 import { get, request as httpRequest, createServer } from "node:http";
 import { PORTS, PROXY_PORTS, EXAMPLE_TOKEN, EXAMPLE_ID, EXAMPLE_SECRET, ADMIN_SECRET } from "./env.mjs";
 import { open, paste, setEnvironment, checkButton } from "./helpers.mjs";
@@ -192,6 +194,40 @@ for (const kind of ["nginx", "caddy"]) {
         expect(res.headers["cache-control"]).toBe("no-store");
         // The proxy made the one call and did not follow the redirect with the token.
         expect(calls).toEqual([`POST ${LOOKUP}`]);
+      } finally {
+        await behind.stop();
+        await new Promise((r) => server.close(r));
+      }
+    });
+
+    test("an environment whose TLS certificate is not trusted gets nothing", async () => {
+      // A fake environment on https with a self-signed certificate for 127.0.0.1.
+      const dir = new URL(`../target/proxy/untrusted-cert-${kind}/`, import.meta.url).pathname;
+      mkdirSync(dir, { recursive: true });
+      execFileSync("openssl", [
+        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+        "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", `${dir}key.pem`, "-out", `${dir}cert.pem`,
+      ], { stdio: "ignore" });
+      const calls = [];
+      const server = createTlsServer({ key: readFileSync(`${dir}key.pem`), cert: readFileSync(`${dir}cert.pem`) }, (req, res) => {
+        calls.push(`${req.method} ${req.url}`);
+        res.writeHead(200, { "Content-Type": "application/json" }).end("{}");
+      });
+      await new Promise((r) => server.listen(PROXY_PORTS.untrusted, "127.0.0.1", r));
+      const behind = await startProxy(kind, {
+        environment: `https://127.0.0.1:${PROXY_PORTS.untrusted}`,
+        name: `${kind}-to-untrusted`,
+        port: PROXY_PORTS[`${kind}ToUntrusted`],
+      });
+      try {
+        const res = await rawPost(
+          `${behind.origin}${LOOKUP}`,
+          { Authorization: `Api-Token ${EXAMPLE_TOKEN}`, "Content-Type": "application/json" },
+          JSON.stringify({ token: EXAMPLE_TOKEN }),
+        );
+        // The proxy refuses the certificate, so the request (and its token) is never sent.
+        expect(res.status).toBe(502);
+        expect(calls).toEqual([]);
       } finally {
         await behind.stop();
         await new Promise((r) => server.close(r));
