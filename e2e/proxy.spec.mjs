@@ -1,8 +1,10 @@
 // The page under a sub-path behind the shipped proxy configurations (deploy/nginx.conf,
 // deploy/Caddyfile), in front of the --no-cors sandbox as the "environment": a look-up works
 // through the proxy, the same environment called directly is blocked by CORS, the headers a
-// security team expects are there, the precompressed files are served, and no secret reaches the
-// proxy's logs. nginx is required; Caddy is tested when installed, and skipped loudly when not.
+// security team expects are there, the precompressed files are served, a redirect from the
+// environment is neither followed nor rewritten, an environment with an untrusted certificate gets
+// nothing, and no secret reaches the proxy's logs. nginx is required; Caddy is tested when
+// installed, and skipped loudly when not. The servers: e2e/proxy-servers.mjs.
 import { test, expect } from "@playwright/test";
 import { readFileSync, mkdirSync } from "node:fs";
 import { execFileSync } from "node:child_process";
