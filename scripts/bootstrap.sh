@@ -59,3 +59,20 @@ if [ "$want" = test ]; then
     }
   fi
 fi
+
+# The proxy end-to-end tests (e2e/proxy.spec.mjs) run deploy/nginx.conf and deploy/Caddyfile:
+# Debian's nginx with its brotli_static module (required), and caddy (tested when installed).
+if [ "$want" = test ]; then
+  if ! command -v nginx >/dev/null || [ ! -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ]; then
+    say "installing Debian's nginx and libnginx-mod-http-brotli-static for the proxy tests"
+    apt_install nginx libnginx-mod-http-brotli-static || {
+      say "nginx is missing and I cannot install it without root."
+      say "Install the Debian packages 'nginx' and 'libnginx-mod-http-brotli-static' and run me again."
+      exit 1
+    }
+  fi
+  if ! command -v caddy >/dev/null; then
+    say "installing Debian's caddy for the proxy tests"
+    apt_install caddy || say "caddy could not be installed: the Caddy proxy tests will be SKIPPED (deploy/Caddyfile untested)"
+  fi
+fi

@@ -7,7 +7,8 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 function files(dir) {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (name.startsWith(".")) return [];
+    // Hidden files, and the precompressed copies (scripts/precompress.mjs) of files counted already.
+    if (name.startsWith(".") || /\.(gz|br)$/.test(name)) return [];
     return statSync(path).isDirectory() ? files(path) : [path];
   });
 }

@@ -65,6 +65,12 @@ cleanup; pids=()
 step "release build (trunk build --release --offline)"
 trunk build --release --offline
 
+# The proxy tests (e2e/proxy.spec.mjs, in the Playwright run below) start deploy/nginx.conf and
+# deploy/Caddyfile: nginx must be there; without caddy its tests are skipped, and said so here.
+command -v nginx >/dev/null || { echo "nginx is missing (scripts/bootstrap.sh test installs it as root)"; exit 1; }
+command -v caddy >/dev/null ||
+  printf '\n\033[1;33m*** caddy is not installed: deploy/Caddyfile is NOT tested (its proxy tests are skipped) ***\033[0m\n'
+
 step "end-to-end tests (Playwright in Debian's Chromium)"
 npx playwright test --config e2e/playwright.config.mjs
 
