@@ -1,14 +1,54 @@
 import { expect } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 
-/** Opens the page and collects console errors and uncaught exceptions. */
+/** Opens the page and collects console errors and uncaught exceptions. Any Content-Security-Policy
+ * violation fails the test (see `failOnCspViolations`). */
 export async function open(page, path = "/") {
   const problems = [];
   page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
   page.on("pageerror", (e) => problems.push(String(e)));
+  await failOnCspViolations(page);
   await page.goto(path);
   await expect(page.getByLabel("Token to check")).toBeVisible();
+  expect(await cspViolations(page), "Content-Security-Policy violations while loading").toEqual([]);
   return problems;
+}
+
+const watched = new WeakSet();
+
+/** Records every `securitypolicyviolation` event of every document `page` loads from now on (in
+ * `window.__cspViolations`, and as a console error), and fails the running test, without stopping
+ * it, on each one, and on every console message of the browser about the policy (a blocked load
+ * it reports only there, or a policy it cannot parse). */
+export async function failOnCspViolations(page) {
+  if (watched.has(page)) return;
+  watched.add(page);
+  await page.addInitScript(recordCspViolations);
+  page.on("console", (m) => {
+    const text = m.text();
+    if (/Content Security Policy|CSP violation/i.test(text)) {
+      expect.soft([text], "no Content-Security-Policy violation").toEqual([]);
+    }
+  });
+}
+
+/** Runs in the page before its own scripts (page.addInitScript). */
+export function recordCspViolations() {
+  window.__cspViolations = [];
+  document.addEventListener(
+    "securitypolicyviolation",
+    (e) => {
+      const violation = `${e.effectiveDirective} blocked ${e.blockedURI || "(inline)"} at ${e.sourceFile || "?"}:${e.lineNumber}`;
+      window.__cspViolations.push(violation);
+      console.error(`CSP violation: ${violation}`);
+    },
+    true,
+  );
+}
+
+/** What `recordCspViolations` has seen in the current document. */
+export async function cspViolations(page) {
+  return page.evaluate(() => window.__cspViolations ?? ["the CSP recorder is not installed"]);
 }
 
 export async function setEnvironment(page, url) {

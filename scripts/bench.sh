@@ -9,15 +9,15 @@ scripts/bootstrap.sh build
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 
 echo "== building the product and the baseline (release, wasm-opt)"
-trunk build --release --offline >/dev/null
-(cd bench/baseline && trunk build --release --offline >/dev/null)
+trunk build --release --offline --locked >/dev/null
+(cd bench/baseline && trunk build --release --offline --locked >/dev/null)
 node scripts/sizes.mjs dist bench/baseline/dist
 
 echo
 echo "== 50 MB scan in headless Chromium (longest main-thread block; the goal is under 100 ms)"
-cargo build -q -p dt-sandbox
+cargo build -q -p dt-sandbox --locked
 npx playwright test --config e2e/playwright.config.mjs -g "50 MB" --reporter=line 2>&1 | grep "50 MB scan:" || echo "(browser scan figure unavailable)"
 
 echo
 echo "== token scanner vs regex (cargo bench -p dt-core --bench scan)"
-cargo bench -q -p dt-core --bench scan
+cargo bench -q -p dt-core --bench scan --locked

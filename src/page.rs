@@ -111,17 +111,29 @@ fn clear_hash() {
 
 /// A panic must not leave a blank page: replace every mounted checker with a short message and
 /// a way to start again. The message never includes the panic text (it could echo input).
+///
+/// The Reload button gets its listener here, not an `onclick` attribute, which the page's
+/// Content-Security-Policy forbids (no inline script). The listener is `location.reload` itself,
+/// bound to `location`: a plain JS function, because after this hook returns the wasm instance
+/// aborts (`panic = "abort"`), and a click must not depend on calling back into it.
 pub fn install_panic_hook() {
     static INSTALLED: std::sync::Once = std::sync::Once::new();
     INSTALLED.call_once(|| {
         // Debug builds (tests) keep the standard report; release builds never print the panic
-        // text, which could echo what was pasted.
-        std::panic::set_hook(Box::new(move |info| {
+        // text, which could echo what was pasted. Through Yew: a plain std::panic::set_hook is
+        // replaced by Yew's own hook (which prints the panic text) on the first render.
+        yew::set_custom_panic_hook(Box::new(move |info| {
             if cfg!(debug_assertions) {
                 web_sys::console::error_1(&info.to_string().into());
             }
             web_sys::console::error_1(&"dt-token-checker: internal error; the checker restarted".into());
-            let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+            let Some(window) = web_sys::window() else { return };
+            let Some(document) = window.document() else { return };
+            let location = window.location();
+            let reload = js_sys::Reflect::get(&location, &"reload".into())
+                .ok()
+                .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+                .map(|f| f.bind0(&location));
             let Ok(roots) = document.query_selector_all(".dtc") else { return };
             for i in 0..roots.length() {
                 if let Some(root) = roots.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
@@ -129,9 +141,12 @@ pub fn install_panic_hook() {
                         "<div class=\"dtc-shell\"><div class=\"dtc-panel dtc-error\" role=\"alert\">\
                          <h2>Something went wrong inside the checker</h2>\
                          <p>Nothing was sent or stored because of this. Reload the page to start again.</p>\
-                         <p><button class=\"dtc-btn dtc-btn-primary\" onclick=\"location.reload()\">Reload</button></p>\
+                         <p><button type=\"button\" class=\"dtc-btn dtc-btn-primary\">Reload</button></p>\
                          </div></div>",
                     );
+                    if let (Some(reload), Ok(Some(button))) = (&reload, root.query_selector("button")) {
+                        let _ = button.add_event_listener_with_callback("click", reload);
+                    }
                 }
             }
         }));
