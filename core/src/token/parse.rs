@@ -536,11 +536,13 @@ fn assignment(s: &str) -> Option<(&str, &str)> {
 /// Reads the token's parts from normalised text that starts at character `base` of the input.
 fn read(text: &str, base: usize) -> Result<ParsedToken, ParseError> {
     // Invisible and look-alike characters first: they explain every other symptom.
+    // Which part a character is in is worked out only for the one reported: asking for every
+    // character made parsing quadratic in the input.
     for (i, (byte, ch)) in text.char_indices().enumerate() {
-        let part = part_at(text, byte);
         let Some(suspicious) = chars::suspicious(ch) else {
             continue;
         };
+        let part = part_at(text, byte);
         let position = base + i + 1;
         let kind = match suspicious {
             Suspicious::Invisible(name) => ParseErrorKind::InvisibleCharacter {
