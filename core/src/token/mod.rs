@@ -10,6 +10,7 @@ mod pointer;
 mod rules;
 mod scan;
 mod secret;
+mod utf16;
 
 pub use chars::{invisible_name, is_invisible};
 pub use kind::{Lookup, TokenKind};
@@ -20,3 +21,4 @@ pub use pointer::{Pointer, MASKED};
 pub use rules::{Case, Length, Rule, RULES};
 pub use scan::{scan, Finding, Scanner};
 pub use secret::{Secret, MASK};
+pub use utf16::{utf16_places, utf16_units, Utf16Cursor, Utf16Place};
