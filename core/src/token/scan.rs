@@ -40,7 +40,8 @@ pub struct Finding {
     pub has_secret: bool,
     /// `dt0c01.ST2EY72KQINMH574WMNVI7YN.••••••••`
     pub masked: String,
-    /// Byte offset of the first occurrence.
+    /// Byte offset of the first occurrence (what Rust slices count; JavaScript gets UTF-16
+    /// units, see [`utf16_places`](super::utf16_places)).
     pub offset: usize,
     /// 1-based line of the first occurrence.
     pub line: usize,
