@@ -3,6 +3,7 @@
 #   1. bundle size: every file of dist/ raw, gzip and brotli, against a minimal Yew app built with
 #      the same toolchain and profile (bench/baseline)
 #   2. token scanning throughput against the regex crate on the same 64 MiB corpus
+#   3. parse time for pastes of 1 KB, 64 KiB and 1 MiB (parse runs on every keystroke)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh build
@@ -21,3 +22,7 @@ npx playwright test --config e2e/playwright.config.mjs -g "50 MB" --reporter=lin
 echo
 echo "== token scanner vs regex (cargo bench -p dt-core --bench scan)"
 cargo bench -q -p dt-core --bench scan --locked
+
+echo
+echo "== parse on large pastes (cargo bench -p dt-core --bench parse)"
+cargo bench -q -p dt-core --bench parse --locked
