@@ -27,9 +27,13 @@ pub type RequestId = u64;
 /// `Debug` is written by hand below: the input and the access token may hold secrets.
 #[derive(Clone, PartialEq, Default)]
 pub struct State {
-    /// The environment URL exactly as typed, and what it means.
+    /// The environment URL as typed (memory only; emptied when it reads as a token), and what
+    /// it means. The page stores it only once it is valid and used (see `app.rs`).
     pub environment_input: String,
     pub environment: Option<Result<EnvironmentUrl, EnvironmentUrlError>>,
+    /// An environment a link asks for, waiting for the person to accept or refuse it. Nothing
+    /// is sent while it waits.
+    pub proposed: Option<EnvironmentUrl>,
     /// A second token used to authenticate calls. Memory only: never stored, never in the URL.
     pub access_token: String,
     /// What is in the "Token to check" field, and its local parse.
@@ -54,6 +58,10 @@ pub enum Action {
     CheckFinished(RequestId, Result<Metadata, CheckError>),
     /// Forget the input and its result (e.g. the "Clear" button).
     Cleared,
+    /// A `#env=` link asks for this environment: it waits for the person's answer.
+    EnvironmentProposed(String),
+    /// The person's answer to the link: `true` uses the proposed environment.
+    ProposalAnswered(bool),
 }
 
 impl std::fmt::Debug for State {
@@ -71,12 +79,15 @@ impl std::fmt::Debug for State {
 impl std::fmt::Debug for Action {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Action::EnvironmentEdited(url) => write!(f, "EnvironmentEdited({url:?})"),
+            // The field may hold a token pasted by mistake: never print it.
+            Action::EnvironmentEdited(_) => f.write_str("EnvironmentEdited(..)"),
             Action::AccessTokenEdited(_) => write!(f, "AccessTokenEdited({})", dt_core::token::MASK),
             Action::InputEdited(_) => write!(f, "InputEdited({})", dt_core::token::MASK),
             Action::CheckStarted(id) => write!(f, "CheckStarted({id})"),
             Action::CheckFinished(id, result) => write!(f, "CheckFinished({id}, {result:?})"),
             Action::Cleared => f.write_str("Cleared"),
+            Action::EnvironmentProposed(_) => f.write_str("EnvironmentProposed(..)"),
+            Action::ProposalAnswered(yes) => write!(f, "ProposalAnswered({yes})"),
         }
     }
 }
@@ -103,6 +114,9 @@ impl State {
 
     /// Why "Check" can't run now, or `None` when it can.
     pub fn blocker(&self) -> Option<&'static str> {
+        if self.proposed.is_some() {
+            return Some("A link asks to change the environment: accept or refuse it above first.");
+        }
         match &self.parsed {
             None => return Some("Paste a token or a token ID first."),
             Some(Err(_)) => return Some("Fix the token first: see what is wrong below."),
@@ -117,8 +131,11 @@ impl State {
 
     fn set_environment(&mut self, input: String) {
         // An empty URL is valid: it means this page's own server (the demo, or a reverse proxy).
-        self.environment = Some(EnvironmentUrl::parse(&input));
-        self.environment_input = input;
+        let parsed = EnvironmentUrl::parse(&input);
+        // A token typed here is not kept, not even in memory: the field is emptied.
+        self.environment_input =
+            if parsed == Err(EnvironmentUrlError::LooksLikeToken) { String::new() } else { input };
+        self.environment = Some(parsed);
     }
 
     fn forget_lookup(&mut self) {
@@ -169,6 +186,22 @@ impl Reducible for State {
                 next.input.clear();
                 next.parsed = None;
                 next.forget_lookup();
+            }
+            Action::EnvironmentProposed(input) => {
+                // Only a valid environment that differs from the current one needs an answer;
+                // anything else in a link is ignored.
+                let current = next.environment().map(EnvironmentUrl::api_base);
+                next.proposed = EnvironmentUrl::parse(&input)
+                    .ok()
+                    .filter(|env| Some(env.api_base()) != current);
+            }
+            Action::ProposalAnswered(accepted) => {
+                if let Some(env) = next.proposed.take() {
+                    if accepted {
+                        next.set_environment(crate::page::stored_form(&env));
+                        next.forget_lookup();
+                    }
+                }
             }
         }
         Rc::new(next)
@@ -259,6 +292,35 @@ mod tests {
         let state = run(State::new(String::new()), [Action::InputEdited(EXAMPLE.into()), Action::Cleared]);
         assert!(state.input.is_empty());
         assert!(state.parsed.is_none());
+    }
+
+    #[test]
+    fn a_token_typed_as_the_environment_is_refused_and_not_kept() {
+        let state = run(State::new(String::new()), [Action::EnvironmentEdited(EXAMPLE.into())]);
+        assert_eq!(state.environment, Some(Err(EnvironmentUrlError::LooksLikeToken)));
+        assert_eq!(state.environment_input, "", "the field is emptied");
+        assert!(!format!("{state:?}").contains(&EXAMPLE[32..]));
+        assert!(!format!("{:?}", Action::EnvironmentEdited(EXAMPLE.into())).contains(&EXAMPLE[32..]));
+        let state = run(state, [Action::InputEdited(EXAMPLE.into())]);
+        assert_eq!(state.blocker(), Some("Fix the environment URL first."));
+    }
+
+    #[test]
+    fn a_link_environment_waits_for_an_answer_and_blocks_checks() {
+        let start = run(State::new(String::new()), [Action::InputEdited(EXAMPLE.into())]);
+        let asked = run(start.clone(), [Action::EnvironmentProposed("abc12345.live.dynatrace.com".into())]);
+        assert_eq!(asked.proposed.as_ref().map(EnvironmentUrl::api_base).as_deref(), Some("https://abc12345.live.dynatrace.com/api"));
+        assert_eq!(asked.environment().map(EnvironmentUrl::api_base).as_deref(), Some("/api"), "unchanged until accepted");
+        assert!(asked.blocker().is_some_and(|b| b.contains("link")));
+        let refused = run(asked.clone(), [Action::ProposalAnswered(false)]);
+        assert_eq!((refused.proposed.clone(), refused.environment().map(EnvironmentUrl::api_base)), (None, Some("/api".into())));
+        let accepted = run(asked, [Action::ProposalAnswered(true)]);
+        assert_eq!(accepted.environment().map(EnvironmentUrl::api_base).as_deref(), Some("https://abc12345.live.dynatrace.com/api"));
+        assert_eq!(accepted.environment_input, "https://abc12345.live.dynatrace.com");
+        assert_eq!(accepted.blocker(), None);
+        // The same environment, or an invalid one, asks nothing.
+        assert_eq!(run(start.clone(), [Action::EnvironmentProposed("/".into())]).proposed, None);
+        assert_eq!(run(start, [Action::EnvironmentProposed(EXAMPLE.into())]).proposed, None);
     }
 
     #[test]
