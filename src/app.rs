@@ -47,18 +47,28 @@ pub struct AppProps {
 
 impl Default for AppProps {
     fn default() -> Self {
-        AppProps { mode: Mode::Page, environment: String::new(), token: None, show_settings: true, theme: None }
+        AppProps {
+            mode: Mode::Page,
+            environment: String::new(),
+            token: None,
+            show_settings: true,
+            theme: None,
+        }
     }
 }
 
 #[function_component]
 pub fn App(props: &AppProps) -> Html {
     let state = {
-        let (environment, token, mode) = (props.environment.clone(), props.token.clone(), props.mode);
+        let (environment, token, mode) =
+            (props.environment.clone(), props.token.clone(), props.mode);
         use_reducer(move || {
             // A link's environment is only proposed: the person decides before any call.
             let link = (mode == Mode::Page).then(page::link_environment).flatten();
-            let actions = token.map(Action::InputEdited).into_iter().chain(link.map(Action::EnvironmentProposed));
+            let actions = token
+                .map(Action::InputEdited)
+                .into_iter()
+                .chain(link.map(Action::EnvironmentProposed));
             let mut state = Rc::new(State::new(environment));
             for action in actions {
                 state = yew::Reducible::reduce(state, action);
@@ -70,7 +80,11 @@ pub fn App(props: &AppProps) -> Html {
     let in_flight = use_mut_ref(|| None::<Flight>);
 
     let theme = use_state(|| {
-        props.theme.clone().or_else(|| (props.mode == Mode::Page).then(page::remembered_theme).flatten())
+        props.theme.clone().or_else(|| {
+            (props.mode == Mode::Page)
+                .then(page::remembered_theme)
+                .flatten()
+        })
     });
 
     {
@@ -163,7 +177,11 @@ pub fn App(props: &AppProps) -> Html {
     };
     // Variants are data attributes, not extra classes: a class computed at run time costs the
     // page Yew's `Classes` set (1.5 KB gzip), and `class` is the only attribute that does.
-    let layout = if props.mode == Mode::Page { "page" } else { "widget" };
+    let layout = if props.mode == Mode::Page {
+        "page"
+    } else {
+        "widget"
+    };
     let now = Utc::now();
 
     html! {
@@ -253,21 +271,30 @@ fn start_check(state: &UseReducerHandle<State>, in_flight: &Rc<RefCell<Option<Fl
     if state.blocker().is_some() {
         return;
     }
-    let (Some(environment), Some(token)) = (state.environment().cloned(), state.token().cloned()) else {
+    let (Some(environment), Some(token)) = (state.environment().cloned(), state.token().cloned())
+    else {
         return;
     };
     abort(in_flight);
-    let Ok(controller) = AbortController::new() else { return };
+    let Ok(controller) = AbortController::new() else {
+        return;
+    };
     let id = state.next_request_id();
     let watchdog = {
         let dispatcher = state.dispatcher();
         let after = client::DEFAULT_TIMEOUT;
         let millis = u32::try_from((after + WATCHDOG_GRACE).as_millis()).unwrap_or(u32::MAX);
         Timeout::new(millis, move || {
-            dispatcher.dispatch(Action::CheckFinished(id, Err(ApiError::Timeout { after }.into())));
+            dispatcher.dispatch(Action::CheckFinished(
+                id,
+                Err(ApiError::Timeout { after }.into()),
+            ));
         })
     };
-    *in_flight.borrow_mut() = Some(Flight { controller: controller.clone(), _watchdog: watchdog });
+    *in_flight.borrow_mut() = Some(Flight {
+        controller: controller.clone(),
+        _watchdog: watchdog,
+    });
 
     state.dispatch(Action::CheckStarted(id));
     let access_token = state.access_token.clone();

@@ -76,8 +76,13 @@ pub enum CheckError {
 /// and spaces are never part of a token either).
 pub fn unsendable(field: &str) -> Option<(usize, String)> {
     let trimmed = field.trim();
-    let lead = field[..field.len() - field.trim_start().len()].chars().count();
-    let (i, c) = trimmed.chars().enumerate().find(|(_, c)| !c.is_ascii_graphic())?;
+    let lead = field[..field.len() - field.trim_start().len()]
+        .chars()
+        .count();
+    let (i, c) = trimmed
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !c.is_ascii_graphic())?;
     let what = match c {
         ' ' => "a space".to_owned(),
         c if c.is_control() => format!("a control character (U+{:04X})", u32::from(c)),
@@ -98,41 +103,72 @@ pub struct CheckRequest<'a> {
 
 /// Runs the look-up that the parsed token calls for. `abort` cancels it: the caller aborts when
 /// a newer input makes this answer unwanted.
-pub async fn check(request: CheckRequest<'_>, abort: &AbortController) -> Result<Metadata, CheckError> {
+pub async fn check(
+    request: CheckRequest<'_>,
+    abort: &AbortController,
+) -> Result<Metadata, CheckError> {
     let api = request.environment.api_base();
     let token = request.token;
     if let Some((position, what)) = request.access_token.and_then(unsendable) {
-        return Err(CheckError::NotSendable { field: "access token", position, what });
+        return Err(CheckError::NotSendable {
+            field: "access token",
+            position,
+            what,
+        });
     }
-    let access_token = request.access_token.map(str::trim).filter(|t| !t.is_empty());
-    let call = Call { environment: request.environment, timeout: request.timeout, abort };
+    let access_token = request
+        .access_token
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let call = Call {
+        environment: request.environment,
+        timeout: request.timeout,
+        abort,
+    };
     match token.lookup() {
         Lookup::ApiTokenBySecret => {
             let Some(full) = token.full_token() else {
-                return Err(CheckError::NotPossible { reason: "This token has no secret part to look up." });
+                return Err(CheckError::NotPossible {
+                    reason: "This token has no secret part to look up.",
+                });
             };
             // A token may look itself up: with no separate access token, it is its own credential.
             let auth = access_token.unwrap_or(full.expose());
-            let body = serde_json::to_string(&ApiTokenSecret { token: full.expose().to_owned() })
-                .unwrap_or_default();
+            let body = serde_json::to_string(&ApiTokenSecret {
+                token: full.expose().to_owned(),
+            })
+            .unwrap_or_default();
             let builder = Request::post(&format!("{api}/v2/apiTokens/lookup"));
-            Ok(Metadata::Api(call.send(builder, auth, Some(body)).await?.decode()?))
+            Ok(Metadata::Api(
+                call.send(builder, auth, Some(body)).await?.decode()?,
+            ))
         }
         Lookup::ApiTokenById => {
-            let auth = access_token.ok_or(CheckError::NeedsAccessToken { scope: "apiTokens.read" })?;
+            let auth = access_token.ok_or(CheckError::NeedsAccessToken {
+                scope: "apiTokens.read",
+            })?;
             let url = format!("{api}/v2/apiTokens/{}", encode_path(token.id()));
-            Ok(Metadata::Api(call.send(Request::get(&url), auth, None).await?.decode()?))
+            Ok(Metadata::Api(
+                call.send(Request::get(&url), auth, None).await?.decode()?,
+            ))
         }
         Lookup::ActiveGateTokenById => {
-            let auth = access_token
-                .ok_or(CheckError::NeedsAccessToken { scope: "activeGateTokenManagement.read" })?;
+            let auth = access_token.ok_or(CheckError::NeedsAccessToken {
+                scope: "activeGateTokenManagement.read",
+            })?;
             let url = format!("{api}/v2/activeGateTokens/{}", encode_path(token.id()));
-            Ok(Metadata::ActiveGate(call.send(Request::get(&url), auth, None).await?.decode()?))
+            Ok(Metadata::ActiveGate(
+                call.send(Request::get(&url), auth, None).await?.decode()?,
+            ))
         }
         Lookup::V1TokenById => {
-            let auth = access_token.ok_or(CheckError::NeedsAccessToken { scope: "TenantTokenManagement" })?;
+            let auth = access_token.ok_or(CheckError::NeedsAccessToken {
+                scope: "TenantTokenManagement",
+            })?;
             let url = format!("{api}/v1/tokens/{}", encode_path(token.id()));
-            Ok(Metadata::Legacy(call.send(Request::get(&url), auth, None).await?.decode()?))
+            Ok(Metadata::Legacy(
+                call.send(Request::get(&url), auth, None).await?.decode()?,
+            ))
         }
         Lookup::NotPossible { reason } => Err(CheckError::NotPossible { reason }),
     }
@@ -146,7 +182,11 @@ pub async fn list_api_tokens(
     timeout: Duration,
     abort: &AbortController,
 ) -> Result<ApiTokenList, ApiError> {
-    let url = format!("{}/v2/apiTokens{}", environment.api_base(), page.query_string());
+    let url = format!(
+        "{}/v2/apiTokens{}",
+        environment.api_base(),
+        page.query_string()
+    );
     list(environment, access_token, &url, timeout, abort).await
 }
 
@@ -158,7 +198,11 @@ pub async fn list_activegate_tokens(
     timeout: Duration,
     abort: &AbortController,
 ) -> Result<ActiveGateTokenList, ApiError> {
-    let url = format!("{}/v2/activeGateTokens{}", environment.api_base(), page.query_string());
+    let url = format!(
+        "{}/v2/activeGateTokens{}",
+        environment.api_base(),
+        page.query_string()
+    );
     list(environment, access_token, &url, timeout, abort).await
 }
 
@@ -170,7 +214,11 @@ pub async fn list_v1_tokens(
     timeout: Duration,
     abort: &AbortController,
 ) -> Result<StubList, ApiError> {
-    let url = format!("{}/v1/tokens{}", environment.api_base(), filter.query_string());
+    let url = format!(
+        "{}/v1/tokens{}",
+        environment.api_base(),
+        filter.query_string()
+    );
     list(environment, access_token, &url, timeout, abort).await
 }
 
@@ -181,15 +229,33 @@ async fn list<T: FromJson>(
     timeout: Duration,
     abort: &AbortController,
 ) -> Result<T, ApiError> {
-    let call = Call { environment, timeout, abort };
+    let call = Call {
+        environment,
+        timeout,
+        abort,
+    };
     if let Some((position, what)) = unsendable(access_token) {
-        let detail = CheckError::NotSendable { field: "access token", position, what }.to_string();
-        return Err(ApiError::Network { detail, cross_origin: false });
+        let detail = CheckError::NotSendable {
+            field: "access token",
+            position,
+            what,
+        }
+        .to_string();
+        return Err(ApiError::Network {
+            detail,
+            cross_origin: false,
+        });
     }
-    let reply = call.send(Request::get(url), access_token.trim(), None).await.map_err(|e| match e {
-        CheckError::Api(api) => api,
-        other => ApiError::Network { detail: other.to_string(), cross_origin: false },
-    })?;
+    let reply = call
+        .send(Request::get(url), access_token.trim(), None)
+        .await
+        .map_err(|e| match e {
+            CheckError::Api(api) => api,
+            other => ApiError::Network {
+                detail: other.to_string(),
+                cross_origin: false,
+            },
+        })?;
     reply.decode()
 }
 
@@ -207,17 +273,35 @@ struct Call<'a> {
 impl Call<'_> {
     /// Sends with a credential and a timeout; an answer of any status is a `Reply`, only no
     /// answer at all is an error here. (Not generic over the model, so it exists once.)
-    async fn send(&self, builder: RequestBuilder, credential: &str, body: Option<String>) -> Result<Reply, CheckError> {
+    async fn send(
+        &self,
+        builder: RequestBuilder,
+        credential: &str,
+        body: Option<String>,
+    ) -> Result<Reply, CheckError> {
         if let Some((position, what)) = unsendable(credential) {
-            return Err(CheckError::NotSendable { field: "token", position, what });
+            return Err(CheckError::NotSendable {
+                field: "token",
+                position,
+                what,
+            });
         }
         let signal = self.abort.signal();
-        let not_built = |_| ApiError::Network { detail: "The browser could not build the request.".into(), cross_origin: false };
+        let not_built = |_| ApiError::Network {
+            detail: "The browser could not build the request.".into(),
+            cross_origin: false,
+        };
         let headers = web_sys::Headers::new().map_err(not_built)?;
-        headers.set("Authorization", &format!("Api-Token {credential}")).map_err(not_built)?;
-        headers.set("Accept", "application/json; charset=utf-8").map_err(not_built)?;
+        headers
+            .set("Authorization", &format!("Api-Token {credential}"))
+            .map_err(not_built)?;
+        headers
+            .set("Accept", "application/json; charset=utf-8")
+            .map_err(not_built)?;
         if body.is_some() {
-            headers.set("Content-Type", "application/json").map_err(not_built)?;
+            headers
+                .set("Content-Type", "application/json")
+                .map_err(not_built)?;
         }
         let builder = builder
             .headers(Headers::from_raw(headers))
@@ -227,7 +311,10 @@ impl Call<'_> {
             Some(body) => builder.body(body),
             None => builder.build(),
         }
-        .map_err(|e| ApiError::Network { detail: e.to_string(), cross_origin: false })?;
+        .map_err(|e| ApiError::Network {
+            detail: e.to_string(),
+            cross_origin: false,
+        })?;
 
         let timed_out = Rc::new(Cell::new(false));
         let timer = {
@@ -242,9 +329,14 @@ impl Call<'_> {
         drop(timer);
 
         match outcome {
-            Ok(Read::Redirected) => Err(CheckError::Redirected { from: self.environment_address() }),
+            Ok(Read::Redirected) => Err(CheckError::Redirected {
+                from: self.environment_address(),
+            }),
             Ok(Read::Answer(reply)) => Ok(reply),
-            Err(_) if timed_out.get() => Err(ApiError::Timeout { after: self.timeout }.into()),
+            Err(_) if timed_out.get() => Err(ApiError::Timeout {
+                after: self.timeout,
+            }
+            .into()),
             Err(_) if signal.aborted() => Err(ApiError::Aborted.into()),
             Err(detail) => Err(ApiError::Network {
                 detail,
@@ -324,16 +416,31 @@ mod tests {
     fn a_credential_a_header_cant_carry_is_found_by_position_without_quoting_it() {
         let token = "dt0c01.ST2EY72KQINMH574WMNVI7YN.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM";
         assert_eq!(unsendable(token), None);
-        assert_eq!(unsendable(&format!("  {token}\n")), None, "surrounding whitespace is trimmed");
+        assert_eq!(
+            unsendable(&format!("  {token}\n")),
+            None,
+            "surrounding whitespace is trimmed"
+        );
         let ellipsis = format!("{}\u{2026}", &token[..40]);
-        assert_eq!(unsendable(&ellipsis), Some((41, "a character outside plain ASCII (U+2026)".into())));
-        assert_eq!(unsendable(&format!(" {}\u{2026}", &token[..40])).map(|p| p.0), Some(42));
+        assert_eq!(
+            unsendable(&ellipsis),
+            Some((41, "a character outside plain ASCII (U+2026)".into()))
+        );
+        assert_eq!(
+            unsendable(&format!(" {}\u{2026}", &token[..40])).map(|p| p.0),
+            Some(42)
+        );
         assert_eq!(unsendable("Api-Token dt0c01.X").map(|p| p.0), Some(10));
-        assert_eq!(unsendable("dt0c01.A\u{7}B"), Some((9, "a control character (U+0007)".into())));
+        assert_eq!(
+            unsendable("dt0c01.A\u{7}B"),
+            Some((9, "a control character (U+0007)".into()))
+        );
         assert_eq!(unsendable("dt0c01.A\u{a0}B").map(|p| p.0), Some(9));
-        assert_eq!(unsendable("dt0c01.\u{1F600}"), Some((8, "a character outside plain ASCII (U+1F600)".into())));
-        for (_, what) in [unsendable(&ellipsis).unwrap()] {
-            assert!(!what.contains("G3DF"), "{what}");
-        }
+        assert_eq!(
+            unsendable("dt0c01.\u{1F600}"),
+            Some((8, "a character outside plain ASCII (U+1F600)".into()))
+        );
+        let (_, what) = unsendable(&ellipsis).unwrap();
+        assert!(!what.contains("G3DF"), "{what}");
     }
 }

@@ -41,7 +41,9 @@ pub fn Settings(props: &SettingsProps) -> Html {
         value
     });
     let on_used = props.on_environment_used.reform(|_: Event| ());
-    let on_token = props.on_access_token.reform(|e: InputEvent| input_value(&e));
+    let on_token = props
+        .on_access_token
+        .reform(|e: InputEvent| input_value(&e));
     let invalid = matches!(props.environment, Some(Err(_)));
 
     let where_to = match &props.environment {
@@ -142,10 +144,17 @@ pub(crate) fn plain_http_warning() -> Html {
 }
 
 /// A link asks for another environment: nothing is sent or stored until the person answers.
-fn proposal(proposed: &EnvironmentUrl, current: Option<&EnvironmentUrl>, on_answer: &Callback<bool>) -> Html {
+fn proposal(
+    proposed: &EnvironmentUrl,
+    current: Option<&EnvironmentUrl>,
+    on_answer: &Callback<bool>,
+) -> Html {
     let accept = on_answer.reform(|_: MouseEvent| true);
     let refuse = on_answer.reform(|_: MouseEvent| false);
-    let current = current.map_or_else(|| "the environment set below".to_owned(), |c| absolute_url(&c.api_base()));
+    let current = current.map_or_else(
+        || "the environment set below".to_owned(),
+        |c| absolute_url(&c.api_base()),
+    );
     html! {
         <div class="dtc-confirm" role="group" aria-labelledby="dtc-confirm-title" aria-describedby="dtc-confirm-text" data-testid="environment-confirm">
             <p class="dtc-confirm-title" id="dtc-confirm-title">{ "A link asks to change where tokens are sent" }</p>

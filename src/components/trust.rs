@@ -22,10 +22,18 @@ pub fn TrustLine(props: &TrustLineProps) -> Html {
     let sentence = match props.token.lookup() {
         Lookup::ApiTokenBySecret => format!(
             "The full token is sent only to {target} to look up its metadata{}. Nothing is stored.",
-            if props.has_access_token { ", authenticated with your access token" } else { ", authenticating itself" }
+            if props.has_access_token {
+                ", authenticated with your access token"
+            } else {
+                ", authenticating itself"
+            }
         ),
         Lookup::ApiTokenById | Lookup::ActiveGateTokenById | Lookup::V1TokenById => {
-            let secret_note = if props.token.secret().is_some() { " The secret part is not sent." } else { "" };
+            let secret_note = if props.token.secret().is_some() {
+                " The secret part is not sent."
+            } else {
+                ""
+            };
             format!(
                 "Only the token ID {} is sent to {target}, with your access token.{secret_note} Nothing is stored.",
                 props.token.id()
