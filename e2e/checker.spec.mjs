@@ -234,6 +234,8 @@ test("a newer input wins over a late answer", async ({ page }) => {
 
 test("a #env=&id= link opens a token ID; a secret in a link is dropped", async ({ page }) => {
   await open(page, `/#env=${encodeURIComponent(`http://127.0.0.1:${PORTS.cors}`)}&id=${EXAMPLE_ID}`);
+  // A link's environment is used only once the person accepts it (trust.spec.mjs has the rest).
+  await page.getByRole("button", { name: "Use the link's environment" }).click();
   await expect(page.getByLabel("Environment URL")).toHaveValue(`http://127.0.0.1:${PORTS.cors}`);
   await expect(page.getByTestId("token-parts")).toContainText(EXAMPLE_ID);
 

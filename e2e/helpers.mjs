@@ -85,3 +85,41 @@ export async function expectNoAxeViolations(page, state) {
   const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
   expect(summary, `axe violations in state "${state}"`).toEqual([]);
 }
+
+/** Every console message of any type, for leak checks (call before the page is opened). */
+export function recordConsole(page) {
+  const messages = [];
+  page.on("console", (m) => messages.push(m.text()));
+  page.on("pageerror", (e) => messages.push(String(e)));
+  return messages;
+}
+
+/**
+ * Asserts that no run of `run` or more consecutive characters of `secret` (compared without
+ * regard to case) appears anywhere a secret could leak to: the DOM text and markup (attributes
+ * included), the values of inputs other than the two token fields, localStorage,
+ * sessionStorage, cookies, the URL, and the console messages given.
+ */
+export async function expectNoSecretRun(page, secret, consoleMessages = [], run = 8, label = "") {
+  const surfaces = await leakSurfaces(page);
+  surfaces.inputs = await page.evaluate(() =>
+    [...document.querySelectorAll("input, textarea")]
+      .filter((el) => !["dtc-token", "dtc-access-token"].includes(el.id))
+      .map((el) => `${el.id}=${el.value}`)
+      .join("\n"),
+  );
+  surfaces.console = consoleMessages.join("\n");
+  const upper = secret.toUpperCase();
+  const found = [];
+  for (const [where, text] of Object.entries(surfaces)) {
+    const haystack = String(text).toUpperCase();
+    for (let i = 0; i + run <= upper.length; i++) {
+      const piece = upper.slice(i, i + run);
+      if (haystack.includes(piece)) {
+        found.push(`${where}: "${piece}"`);
+        break;
+      }
+    }
+  }
+  expect(found, `secret runs of ${run}+ characters found ${label}`).toEqual([]);
+}

@@ -1,6 +1,12 @@
 //! What only the full page does: remember the environment URL, read `#env=...&id=...` links,
 //! and keep a panic from leaving a dead page.
+//!
+//! Only a valid environment is remembered, in its normalised form, and only once it is used
+//! (the field loses focus, or Check is pressed): never raw keystrokes, which may be a token
+//! pasted into the wrong field. A link's environment is never taken as is: the app asks first.
 
+use dt_core::dynatrace::environment::looks_like_token;
+use dt_core::dynatrace::{EnvironmentKind, EnvironmentUrl};
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
@@ -11,10 +17,19 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-/// The environment URL is not secret, so the page remembers it. Nothing else is stored.
-pub fn remember_environment(url: &str) {
+/// The environment is not secret, so the page remembers it once used. Nothing else is stored.
+pub fn remember_environment(environment: &EnvironmentUrl) {
     if let Some(s) = storage() {
-        let _ = s.set_item(ENVIRONMENT_KEY, url);
+        let _ = s.set_item(ENVIRONMENT_KEY, &stored_form(environment));
+    }
+}
+
+/// What is remembered and put back into the field: the normalised URL, or empty for this
+/// page's own server.
+pub fn stored_form(environment: &EnvironmentUrl) -> String {
+    match environment.kind() {
+        EnvironmentKind::SameOrigin => String::new(),
+        _ => environment.display().to_owned(),
     }
 }
 
@@ -31,16 +46,33 @@ pub fn remembered_theme() -> Option<String> {
     storage()?.get_item(THEME_KEY).ok().flatten()
 }
 
-/// A link's `#env=` wins, then what the person used last time, then the page's default
-/// (`data-environment` on the mount element; empty means this page's own server).
+/// What the person used last time, then the page's default (`data-environment` on the mount
+/// element; empty means this page's own server). A link's `#env=` is not read here: it is
+/// only proposed ([`link_environment`]). A remembered value that is not a valid environment
+/// (older versions stored keystrokes, which could be a token) is deleted, not used.
 pub fn initial_environment(element: &Element) -> String {
-    if let Some(env) = hash_param("env") {
-        return env;
-    }
-    if let Some(env) = storage().and_then(|s| s.get_item(ENVIRONMENT_KEY).ok().flatten()) {
-        return env;
+    if let Some(s) = storage() {
+        if let Some(env) = s.get_item(ENVIRONMENT_KEY).ok().flatten() {
+            match EnvironmentUrl::parse(&env) {
+                Ok(env) => return stored_form(&env),
+                Err(_) => {
+                    let _ = s.remove_item(ENVIRONMENT_KEY);
+                }
+            }
+        }
     }
     element.get_attribute("data-environment").unwrap_or_default()
+}
+
+/// The environment a `#env=` link asks for, to be confirmed by the person. A link that carries
+/// a token there has its address cleaned, so the token does not linger in history.
+pub fn link_environment() -> Option<String> {
+    let env = hash_param("env")?;
+    if looks_like_token(&env) {
+        clear_hash();
+        return None;
+    }
+    Some(env)
 }
 
 /// `#id=` opens a token ID directly. A link must never carry a secret: if one does, the secret
@@ -67,7 +99,7 @@ pub struct Link {
 pub fn on_hash_change(on_link: impl Fn(Link) + 'static) -> Option<HashListener> {
     let window = web_sys::window()?;
     let closure = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
-        on_link(Link { environment: hash_param("env"), token: initial_token_id() });
+        on_link(Link { environment: link_environment(), token: initial_token_id() });
     });
     window.add_event_listener_with_callback("hashchange", closure.as_ref().unchecked_ref()).ok()?;
     Some(HashListener { window, closure })
