@@ -61,7 +61,9 @@ pub fn initial_environment(element: &Element) -> String {
             }
         }
     }
-    element.get_attribute("data-environment").unwrap_or_default()
+    element
+        .get_attribute("data-environment")
+        .unwrap_or_default()
 }
 
 /// The environment a `#env=` link asks for, to be confirmed by the person. A link that carries
@@ -99,9 +101,14 @@ pub struct Link {
 pub fn on_hash_change(on_link: impl Fn(Link) + 'static) -> Option<HashListener> {
     let window = web_sys::window()?;
     let closure = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
-        on_link(Link { environment: link_environment(), token: initial_token_id() });
+        on_link(Link {
+            environment: link_environment(),
+            token: initial_token_id(),
+        });
     });
-    window.add_event_listener_with_callback("hashchange", closure.as_ref().unchecked_ref()).ok()?;
+    window
+        .add_event_listener_with_callback("hashchange", closure.as_ref().unchecked_ref())
+        .ok()?;
     Some(HashListener { window, closure })
 }
 
@@ -112,7 +119,10 @@ pub struct HashListener {
 
 impl Drop for HashListener {
     fn drop(&mut self) {
-        let _ = self.window.remove_event_listener_with_callback("hashchange", self.closure.as_ref().unchecked_ref());
+        let _ = self.window.remove_event_listener_with_callback(
+            "hashchange",
+            self.closure.as_ref().unchecked_ref(),
+        );
     }
 }
 
@@ -130,12 +140,16 @@ fn hash_param(name: &str) -> Option<String> {
     let hash = web_sys::window()?.location().hash().ok()?;
     hash.trim_start_matches('#').split('&').find_map(|pair| {
         let (key, value) = pair.split_once('=')?;
-        (key == name).then(|| js_sys::decode_uri_component(value).ok().map(String::from)).flatten()
+        (key == name)
+            .then(|| js_sys::decode_uri_component(value).ok().map(String::from))
+            .flatten()
     })
 }
 
 fn clear_hash() {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     if let (Ok(history), Ok(path)) = (window.history(), window.location().pathname()) {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
     }

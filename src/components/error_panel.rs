@@ -17,7 +17,10 @@ pub struct ErrorPanelProps {
 
 #[function_component]
 pub fn ErrorPanel(props: &ErrorPanelProps) -> Html {
-    let (title, next, details) = describe(&props.error, props.self_lookup && props.token.as_ref().is_some_and(|t| t.secret().is_some()));
+    let (title, next, details) = describe(
+        &props.error,
+        props.self_lookup && props.token.as_ref().is_some_and(|t| t.secret().is_some()),
+    );
     html! {
         <div class="dtc-panel dtc-error" role="alert" data-testid="error-panel">
             <h2>{ title }</h2>
