@@ -47,7 +47,11 @@ fn to_value(js: &JsValue, depth: usize) -> Option<Value> {
     }
     if Array::is_array(js) {
         let array: &Array = js.unchecked_ref();
-        return array.iter().map(|item| to_value(&item, depth + 1)).collect::<Option<Vec<_>>>().map(Value::Array);
+        return array
+            .iter()
+            .map(|item| to_value(&item, depth + 1))
+            .collect::<Option<Vec<_>>>()
+            .map(Value::Array);
     }
     let mut map = Map::new();
     for entry in Object::entries(js.unchecked_ref()).iter() {
