@@ -241,20 +241,14 @@ async fn list<T: FromJson>(
             what,
         }
         .to_string();
-        return Err(ApiError::Network {
-            detail,
-            cross_origin: false,
-        });
+        return Err(ApiError::network(detail, false));
     }
     let reply = call
         .send(Request::get(url), access_token.trim(), None)
         .await
         .map_err(|e| match e {
             CheckError::Api(api) => api,
-            other => ApiError::Network {
-                detail: other.to_string(),
-                cross_origin: false,
-            },
+            other => ApiError::network(other.to_string(), false),
         })?;
     reply.decode()
 }
@@ -287,10 +281,7 @@ impl Call<'_> {
             });
         }
         let signal = self.abort.signal();
-        let not_built = |_| ApiError::Network {
-            detail: "The browser could not build the request.".into(),
-            cross_origin: false,
-        };
+        let not_built = |_| ApiError::network("The browser could not build the request.", false);
         let headers = web_sys::Headers::new().map_err(not_built)?;
         headers
             .set("Authorization", &format!("Api-Token {credential}"))
@@ -311,10 +302,7 @@ impl Call<'_> {
             Some(body) => builder.body(body),
             None => builder.build(),
         }
-        .map_err(|e| ApiError::Network {
-            detail: e.to_string(),
-            cross_origin: false,
-        })?;
+        .map_err(|e| ApiError::network(e.to_string(), false))?;
 
         let timed_out = Rc::new(Cell::new(false));
         let timer = {
@@ -338,11 +326,11 @@ impl Call<'_> {
             }
             .into()),
             Err(_) if signal.aborted() => Err(ApiError::Aborted.into()),
-            Err(detail) => Err(ApiError::Network {
-                detail,
-                cross_origin: environment_is_cross_origin(self.environment),
+            // The browser's own words go through the one redaction path: some put header
+            // values (the token) into a fetch error.
+            Err(detail) => {
+                Err(ApiError::network(detail, environment_is_cross_origin(self.environment)).into())
             }
-            .into()),
         }
     }
 }

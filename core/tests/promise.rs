@@ -323,14 +323,9 @@ proptest! {
         check_parse(&surround(kind, &pasted, &words), token.secret());
     }
 
-    /// `EnvironmentUrl::parse` errors when a token is pasted where the URL belongs.
-    ///
-    /// TODO(helper "web"): fails on this branch, and only because of the environment field's part
-    /// of issue 10 (item 1): `BadHost` quotes the host, which here is the token
-    /// (`The host name "dt0c01.AAAA….AAAA…" is not valid`). Remove the `ignore` once "web"'s
-    /// `EnvironmentUrl::parse` refuses token-like input without quoting it; the assertion stays.
+    /// `EnvironmentUrl::parse` errors when a token is pasted where the URL belongs: refused as a
+    /// token, or rejected by position, never quoted.
     #[test]
-    #[ignore = "TODO(helper web): EnvironmentUrl::parse errors still quote a pasted token"]
     fn environment_errors_never_show_eight_secret_characters((token, damage, kind, words) in cases()) {
         let pasted = damaged(&token, &damage);
         check_environment(&pasted, token.secret());

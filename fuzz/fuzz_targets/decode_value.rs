@@ -24,7 +24,12 @@ fn browser_parse(_: &str) -> Result<Value, String> {
 }
 
 fn shown(error: &ApiError) {
-    let _ = (error.title(), error.next_step(), error.to_string(), format!("{error:?}"));
+    let _ = (
+        error.title(),
+        error.next_step(),
+        error.to_string(),
+        format!("{error:?}"),
+    );
 }
 
 fn all_models(answer: Answer<'_>) {
@@ -34,7 +39,13 @@ fn all_models(answer: Answer<'_>) {
             if let Err(e) = decode_response_with::<$model>(browser_parse, answer, now) { shown(&e) }
         )*};
     }
-    each!(ActiveGateToken, ActiveGateTokenList, ApiTokenList, StubList, TokenMetadata);
+    each!(
+        ActiveGateToken,
+        ActiveGateTokenList,
+        ApiTokenList,
+        StubList,
+        TokenMetadata
+    );
     match decode_response_with::<ApiToken>(browser_parse, answer, now) {
         Ok(token) => {
             let written = serde_json::to_value(&token).expect("a model always serializes");
@@ -52,6 +63,11 @@ fuzz_target!(|data: (u8, &str)| {
     PARSED.with(|v| *v.borrow_mut() = value);
     let status = [200, 200, 201, 400, 401, 403, 404, 500, 502][usize::from(status) % 9];
     for content_type in [Some("application/json"), None] {
-        all_models(Answer { status, content_type, retry_after: None, body: "{}" });
+        all_models(Answer {
+            status,
+            content_type,
+            retry_after: None,
+            body: "{}",
+        });
     }
 });

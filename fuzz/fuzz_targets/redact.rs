@@ -23,7 +23,9 @@ impl Rng {
 
     fn chars(&mut self, alphabet: &str, n: usize) -> String {
         let a = alphabet.as_bytes();
-        (0..n).map(|_| a[(self.next() % a.len() as u64) as usize] as char).collect()
+        (0..n)
+            .map(|_| a[(self.next() % a.len() as u64) as usize] as char)
+            .collect()
     }
 }
 
@@ -46,7 +48,11 @@ fn token(kind: u8, rng: &mut Rng, sep: char) -> (String, String) {
         6 => prefixed("dt0s08", rng.chars(BASE32, 24), rng.chars(BASE32, 64)),
         7 => prefixed("dt0s16", rng.chars(BASE32, 24), rng.chars(BASE32, 64)),
         8 => prefixed("dt0e01", rng.chars(BASE32, 15), rng.chars(BASE32, 40)),
-        9 => prefixed("dt0a01", rng.chars("abcdefghijklmnopqrstuvwxyz0123456789", 8), rng.chars(HEX, 64)),
+        9 => prefixed(
+            "dt0a01",
+            rng.chars("abcdefghijklmnopqrstuvwxyz0123456789", 8),
+            rng.chars(HEX, 64),
+        ),
         10 => prefixed("dt0x42", rng.chars(BASE32, 24), rng.chars(BASE32, 64)),
         11 => (String::new(), rng.chars(ALNUM, 21)),
         _ => (String::new(), rng.chars(BASE32, 64)),
@@ -62,11 +68,23 @@ fn assert_no_secret_run(output: &str, secret: &str, input: &str) {
     let secret: Vec<char> = secret.chars().flat_map(char::to_lowercase).collect();
     for window in secret.windows(8) {
         let window: String = window.iter().collect();
-        assert!(!shown.contains(&window), "{window:?} shown in {output:?} for {input:?}");
+        assert!(
+            !shown.contains(&window),
+            "{window:?} shown in {output:?} for {input:?}"
+        );
     }
 }
 
-fuzz_target!(|data: (&str, &str, u64, u8, char, Vec<(u16, char)>, Option<u16>, bool)| {
+fuzz_target!(|data: (
+    &str,
+    &str,
+    u64,
+    u8,
+    char,
+    Vec<(u16, char)>,
+    Option<u16>,
+    bool
+)| {
     let (before, after, seed, kind, sep, inserted, truncate, doubled) = data;
     let mut rng = Rng(seed);
     let (head, secret) = token(kind, &mut rng, sep);

@@ -428,16 +428,18 @@ pub fn parse(input: &str) -> Result<ParsedToken, ParseError> {
     {
         token.warnings.push(Warning::BearerScheme);
     }
-    // A name is shown back to the person, so it must never carry secret material (a pasted
-    // `SECRET:...` would otherwise echo it).
-    if let Some(secret) = token.secret.as_ref().map(|s| s.expose().to_owned()) {
-        for item in &mut stripped {
-            if let Stripped::Assignment(name) = item {
-                if name.len() >= 8
-                    && (secret.contains(name.as_str()) || name.contains(secret.as_str()))
-                {
-                    *name = "a variable".to_owned();
-                }
+    // A name is shown back to the person, so it must never carry secret material: a damaged
+    // token (`<secret piece>:<rest>`) reads as an assignment whose "name" is part of a secret.
+    // A name is shown when every piece between `_`, `-` and `.` is shorter than 8 characters
+    // (`DT_API_TOKEN`: nothing 8 long can come back through it), or when it has lowercase
+    // letters and the one redaction rule reads it as words (`apiToken`, `dynatrace_token`).
+    for item in &mut stripped {
+        if let Stripped::Assignment(name) = item {
+            let short_pieces = name.split(['_', '-', '.']).all(|piece| piece.len() < 8);
+            let words = name.bytes().any(|b| b.is_ascii_lowercase())
+                && crate::text::redact(name) == name.as_str();
+            if !(short_pieces || words) {
+                *name = "a variable".to_owned();
             }
         }
     }
