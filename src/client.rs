@@ -186,6 +186,7 @@ impl Call<'_> {
             Ok(reply) => Ok(reply),
             Err(_) if timed_out.get() => Err(ApiError::Timeout { after: self.timeout }.into()),
             Err(_) if signal.aborted() => Err(ApiError::Aborted.into()),
+            Err(_) if browser_is_offline() => Err(ApiError::Offline.into()),
             Err(detail) => Err(ApiError::Network {
                 detail,
                 cross_origin: environment_is_cross_origin(self.environment),
@@ -193,6 +194,13 @@ impl Call<'_> {
             .into()),
         }
     }
+}
+
+/// Whether the browser reports no network at all (`navigator.onLine` false). Only consulted
+/// after a fetch failed: `onLine` true proves nothing, but false means the failure is ours, not
+/// the server's or CORS's, and the message should say so.
+fn browser_is_offline() -> bool {
+    web_sys::window().is_some_and(|w| !w.navigator().on_line())
 }
 
 /// An answer as read from the network; [`Reply::decode`] lends it to dt-core's `Answer`.
