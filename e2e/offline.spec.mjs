@@ -5,7 +5,7 @@
 // old cache. The sandbox serves dist/ on http://127.0.0.1, where service workers are allowed.
 import { test, expect } from "@playwright/test";
 import { readFileSync, writeFileSync } from "node:fs";
-import { EXAMPLE_TOKEN, EXAMPLE_ID, EXAMPLE_SECRET, ADMIN_SECRET } from "./env.mjs";
+import { EXAMPLE_TOKEN, EXAMPLE_ID, EXAMPLE_SECRET } from "./env.mjs";
 import { open, paste, checkButton } from "./helpers.mjs";
 
 const WORKER = new URL("../dist/sw.js", import.meta.url);
@@ -15,6 +15,11 @@ async function openControlled(page) {
   const problems = await open(page);
   const state = await page.evaluate(async () => {
     const registration = await navigator.serviceWorker.ready;
+    // `ready` resolves with an active worker that may still be "activating".
+    const worker = registration.active;
+    if (worker.state !== "activated") {
+      await new Promise((resolve) => worker.addEventListener("statechange", () => worker.state === "activated" && resolve()));
+    }
     if (!navigator.serviceWorker.controller) {
       await new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true }));
     }
@@ -89,12 +94,12 @@ test("the worker never caches an API answer, not even a GET; only the app's own 
   await checkButton(page).click();
   await expect(page.getByTestId("token-card").getByTestId("token-id")).toHaveText(EXAMPLE_ID);
   // A GET to the API from the controlled page, with a credential: goes through, is not kept.
-  const status = await page.evaluate(async (secret) => {
-    const r = await fetch("./api/v2/apiTokens", { headers: { Authorization: `Api-Token dt0c01.ADMINE2ETEST0000000000000000.${secret}` } });
+  const status = await page.evaluate(async (token) => {
+    const r = await fetch("./api/v2/apiTokens", { headers: { Authorization: `Api-Token ${token}` } });
     await r.text();
     return r.status;
-  }, ADMIN_SECRET);
-  expect(status).toBeGreaterThan(0);
+  }, EXAMPLE_TOKEN);
+  expect(status).toBeGreaterThanOrEqual(200);
 
   const contents = await cacheContents(page);
   const names = Object.keys(contents);
