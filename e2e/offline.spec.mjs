@@ -57,6 +57,17 @@ test("installable: the manifest is linked and parsed with the right fields, the 
   const icon = await page.request.get(new URL(manifest.icons[0].src, response.url()).href);
   expect(icon.ok()).toBe(true);
 
+  // As the browser itself reads it (through the page's CSP), and what Chromium says of installing.
+  const cdp = await page.context().newCDPSession(page);
+  const read = await cdp.send("Page.getAppManifest");
+  expect(read.url).toBe(response.url());
+  expect(read.errors).toEqual([]);
+  expect(JSON.parse(read.data)).toEqual(manifest);
+  const { installabilityErrors } = await cdp.send("Page.getInstallabilityErrors");
+  // A Playwright context is an off-the-record profile, which Chromium never installs from; that
+  // is the only objection allowed (an icon, start_url, display or worker problem would show here).
+  expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== "in-incognito")).toEqual([]);
+
   expect(state).toEqual({ scope: `${baseURL}/`, script: `${baseURL}/sw.js`, active: "activated", controlled: true });
   expect(problems).toEqual([]);
 });
