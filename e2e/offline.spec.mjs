@@ -150,3 +150,18 @@ test("a new build's list replaces the old cache on the next load", async ({ page
     writeFileSync(WORKER, original);
   }
 });
+
+test("the widget never registers the worker: a host page keeps its origin to itself", async ({ page }) => {
+  await page.goto("/embed.html");
+  await expect(page.getByLabel("Token to check")).toBeVisible();
+  await expect.poll(() => page.evaluate(() => typeof window.checker)).toBe("object");
+  const registrations = () => page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length);
+  await page.waitForLoadState("networkidle");
+  expect(await registrations()).toBe(0);
+  expect(await page.evaluate(() => caches.keys())).toEqual([]);
+  // The control: the page itself, measured the same way, has registered it.
+  await page.goto("/");
+  await expect(page.getByLabel("Token to check")).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  expect(await registrations()).toBe(1);
+});
