@@ -18,7 +18,9 @@
 //   tests): the policy repeats that rule, so a token can never go over plain http to another host.
 //   `http://[::1]:port` cannot be written in a CSP (no IPv6 literals in host-source) and is blocked.
 // - base-uri 'none', form-action 'none': no <base> can redirect relative URLs, no form posts.
-// - default-src 'none': everything not listed (fonts, frames, workers, objects, manifests) is refused.
+// - manifest-src 'self': manifest.webmanifest (the page is installable); worker-src 'self': sw.js,
+//   the service worker that keeps the app's own files for offline use (it never caches an API answer).
+// - default-src 'none': everything not listed (fonts, frames, objects, other workers) is refused.
 // frame-ancestors cannot be set from a <meta>; a host that must not be framed sends it as a header
 // (the README's proxy configurations say so). embed.html is framed by nobody: it is a host page.
 import { createHash } from 'node:crypto';
@@ -30,6 +32,8 @@ export const POLICY = [
   ["style-src", "'self'"],
   ["img-src", "'self'"],
   ["connect-src", "'self'", "https:", "http://127.0.0.1:*", "http://localhost:*"],
+  ["manifest-src", "'self'"],
+  ["worker-src", "'self'"],
   ["base-uri", "'none'"],
   ["form-action", "'none'"],
 ];

@@ -326,6 +326,7 @@ impl Call<'_> {
             }
             .into()),
             Err(_) if signal.aborted() => Err(ApiError::Aborted.into()),
+            Err(_) if browser_is_offline() => Err(ApiError::Offline.into()),
             // The browser's own words go through the one redaction path: some put header
             // values (the token) into a fetch error.
             Err(detail) => {
@@ -340,6 +341,13 @@ impl Call<'_> {
     fn environment_address(&self) -> String {
         crate::components::absolute_url(&self.environment.api_base())
     }
+}
+
+/// Whether the browser reports no network at all (`navigator.onLine` false). Only consulted
+/// after a fetch failed: `onLine` true proves nothing, but false means the failure is ours, not
+/// the server's or CORS's, and the message should say so.
+fn browser_is_offline() -> bool {
+    web_sys::window().is_some_and(|w| !w.navigator().on_line())
 }
 
 /// What came back: an answer to decode, or a redirect that was not followed.

@@ -34,6 +34,8 @@ pub fn start() {
     }) else {
         return;
     };
+    // The page only: a widget's host page owns its own origin, and must not get our worker.
+    page::register_service_worker();
     let environment = page::initial_environment(&element);
     let token = page::initial_token_id();
     yew::Renderer::<App>::with_root_and_props(

@@ -198,3 +198,20 @@ pub fn install_panic_hook() {
         }));
     });
 }
+
+/// Registers `sw.js` (next to index.html, so its scope is the app), which makes the page
+/// installable and lets it load, parse and scan offline. Where there are no service workers
+/// (plain http on another host, some private modes) nothing happens; a failed registration
+/// (CSP, a broken sw.js) is ignored too: the page works online without it.
+pub fn register_service_worker() {
+    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
+        return;
+    };
+    if !js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false) {
+        return;
+    }
+    let registration = navigator.service_worker().register("./sw.js");
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = wasm_bindgen_futures::JsFuture::from(registration).await;
+    });
+}

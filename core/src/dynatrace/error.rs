@@ -79,6 +79,10 @@ pub enum ApiError {
     /// adds: to another origin the likely cause is CORS, to our own origin a server that is down.
     #[error("The call got no answer: {detail}")]
     Network { detail: String, cross_origin: bool },
+    /// The fetch failed while the browser says it is offline: no network at all, so neither
+    /// CORS nor the server is to blame.
+    #[error("The browser is offline")]
+    Offline,
     /// No answer within the client's time limit.
     #[error("No answer within {} ms", after.as_millis())]
     Timeout { after: Duration },
@@ -111,7 +115,10 @@ impl ApiError {
             | ApiError::EmptyBody { status }
             | ApiError::BrokenJson { status, .. }
             | ApiError::UnexpectedShape { status, .. } => Some(*status),
-            ApiError::Network { .. } | ApiError::Timeout { .. } | ApiError::Aborted => None,
+            ApiError::Network { .. }
+            | ApiError::Offline
+            | ApiError::Timeout { .. }
+            | ApiError::Aborted => None,
         }
     }
 
@@ -122,6 +129,7 @@ impl ApiError {
             ApiError::RateLimited { .. }
                 | ApiError::Server { .. }
                 | ApiError::Network { .. }
+                | ApiError::Offline
                 | ApiError::Timeout { .. }
         )
     }
@@ -174,6 +182,7 @@ impl ApiError {
                 cross_origin: false,
                 ..
             } => "The server is unreachable".into(),
+            ApiError::Offline => "The browser is offline".into(),
             ApiError::Timeout { after } => format!(
                 "No answer after {} seconds (timed out)",
                 after.as_secs().max(1)
@@ -223,6 +232,7 @@ impl ApiError {
             ),
             ApiError::UnexpectedShape { detail, .. } => format!("The answer was JSON but not token metadata ({detail}). Check that the URL points at a Dynatrace environment, not at another service."),
             ApiError::Network { cross_origin: true, .. } => "The browser got no answer it may read. Most likely the environment does not allow calls from this page's origin (CORS), which Dynatrace does not document; otherwise the host is unreachable. Serve this page behind a reverse proxy that forwards /api/ to your environment and leave the environment URL empty (see the README), or check the URL and your network.".into(),
+            ApiError::Offline => "This browser has no network connection, so nothing was sent. Parsing and scanning still work here; connect to a network, then check again.".into(),
             ApiError::Network { cross_origin: false, .. } => "Nothing answered at this page's own server. Check that the reverse proxy (or the sandbox) is running and forwards /api/.".into(),
             ApiError::Timeout { .. } => "The environment or a proxy in between did not answer in time. Check the URL and your network, then try again.".into(),
             ApiError::Aborted => "A newer check replaced this one.".into(),
@@ -514,6 +524,16 @@ mod tests {
     }
 
     const JSON: Option<&str> = Some("application/json;charset=utf-8");
+
+    #[test]
+    fn offline_says_offline_and_blames_neither_cors_nor_the_server() {
+        let e = ApiError::Offline;
+        assert_eq!(e.title(), "The browser is offline");
+        assert!(e.next_step().contains("no network connection"));
+        assert!(!e.next_step().contains("CORS"));
+        assert_eq!(e.status(), None);
+        assert!(e.is_transient());
+    }
 
     #[test]
     fn metadata_decodes() {
