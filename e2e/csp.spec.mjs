@@ -18,6 +18,8 @@ const policy = (hashes) =>
     "style-src 'self'",
     "img-src 'self'",
     "connect-src 'self' https: http://127.0.0.1:* http://localhost:*",
+    "manifest-src 'self'",
+    "worker-src 'self'",
     "base-uri 'none'",
     "form-action 'none'",
   ].join("; ");
