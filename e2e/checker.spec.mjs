@@ -1,7 +1,7 @@
 // The checker screen: settings, parsing as you type, the trust line, look-ups by secret and by
 // ID, every error class in place, the newest input winning, links, theme and accessibility.
 import { test, expect } from "@playwright/test";
-import { PORTS, EXAMPLE_TOKEN, EXAMPLE_ID, EXAMPLE_SECRET, ADMIN_SECRET } from "./env.mjs";
+import { PORTS, EXAMPLE_TOKEN, EXAMPLE_ID, EXAMPLE_SECRET, ADMIN_SECRET, ADMIN_TOKEN } from "./env.mjs";
 import { open, paste, setEnvironment, checkButton, leakSurfaces, expectNoAxeViolations } from "./helpers.mjs";
 
 const SHOTS = new URL("../docs/screenshots", import.meta.url).pathname;
@@ -9,7 +9,7 @@ const APP = `http://127.0.0.1:${PORTS.app}`;
 
 // The sandbox's control API answers only this machine with the admin token (and no browser
 // page: it sends no CORS headers). Playwright's `request` runs in Node, on this machine.
-const CONTROL = { headers: { Authorization: `Api-Token dt0c01.SANDBOXADMIN2222222222222.${ADMIN_SECRET}` } };
+const CONTROL = { headers: { Authorization: `Api-Token ${ADMIN_TOKEN}` } };
 
 async function sandboxTokens(request) {
   const res = await request.get(`${APP}/_sandbox/tokens`, CONTROL);

@@ -5,7 +5,7 @@
 // tokens leaves no run of 8 secret characters anywhere outside the token fields.
 import { test, expect, chromium } from "@playwright/test";
 import http from "node:http";
-import { PORTS, EXAMPLE_TOKEN, EXAMPLE_ID, EXAMPLE_SECRET, ADMIN_SECRET } from "./env.mjs";
+import { PORTS, EXAMPLE_TOKEN, EXAMPLE_ID, EXAMPLE_SECRET, ADMIN_SECRET, ADMIN_TOKEN } from "./env.mjs";
 import {
   open,
   paste,
@@ -34,7 +34,8 @@ function foreignRequests(page) {
 }
 
 async function adminToken(request) {
-  const res = await request.get(`${APP}/_sandbox/tokens`);
+  const res = await request.get(`${APP}/_sandbox/tokens`, { headers: { Authorization: `Api-Token ${ADMIN_TOKEN}` } });
+  expect(res.status(), "the control API answers this machine with the admin token").toBe(200);
   const admin = (await res.json()).find((t) => t.token.endsWith(ADMIN_SECRET));
   expect(admin, "admin token listed by the sandbox").toBeTruthy();
   return admin.token;
