@@ -134,7 +134,11 @@ fn visible_bytes(input: &str, error: &ParseError) -> Range<usize> {
         return token_start..end;
     }
     end += 1;
-    let prefix = String::from_utf8_lossy(&token[..6]).to_ascii_lowercase();
+    // ASCII (checked above), so a plain slice: no `from_utf8_lossy` in the page.
+    let prefix = input
+        .get(token_start..token_start + 6)
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let Some(public) = rules::for_prefix(&prefix).public else {
         return token_start..end;
     };
