@@ -558,7 +558,8 @@ fn look_alike(host: &str) -> Option<LookAlike> {
             .any(|name| edit_distance(&joined, name) <= 2)
             || DYNATRACE_NAMES.iter().any(|name| {
                 ["live", "apps", "com", "my"].iter().any(|extra| {
-                    joined == format!("{extra}{name}") || joined == format!("{name}{extra}")
+                    joined.strip_prefix(extra) == Some(*name)
+                        || joined.strip_suffix(extra) == Some(*name)
                 })
             })
     });
@@ -572,26 +573,28 @@ fn edit_distance(a: &str, b: &str) -> usize {
     if a.len().abs_diff(b.len()) > 2 {
         return usize::MAX;
     }
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
+    // One flat table, row `i` at `i * w`: a `Vec` of `Vec`s costs the page its own code.
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for i in 0..=a.len() {
+        d[i * w] = i;
     }
-    for (j, cell) in d[0].iter_mut().enumerate() {
+    for (j, cell) in d.iter_mut().enumerate().take(w) {
         *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
+            let mut best = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
+                best = best.min(d[(i - 2) * w + j - 2] + 1);
             }
-            d[i][j] = best;
+            d[i * w + j] = best;
         }
     }
-    d[a.len()][b.len()]
+    d[a.len() * w + b.len()]
 }
 
 /// How this page itself arrived, from `location.protocol` and `location.hostname`.

@@ -97,7 +97,7 @@ pub(super) fn pointer(input: &str, error: &ParseError) -> Option<Pointer> {
 fn marked(c: char, visible: bool) -> String {
     if c.is_whitespace() || c.is_control() || chars::is_invisible(c) {
         format!("U+{:04X}", c as u32)
-    } else if visible || !c.is_alphanumeric() {
+    } else if visible || !may_be_word(c) {
         c.to_string()
     } else {
         MASKED.to_string()
@@ -134,7 +134,11 @@ fn visible_bytes(input: &str, error: &ParseError) -> Range<usize> {
         return token_start..end;
     }
     end += 1;
-    let prefix = String::from_utf8_lossy(&token[..6]).to_ascii_lowercase();
+    // ASCII (checked above), so a plain slice: no `from_utf8_lossy` in the page.
+    let prefix = input
+        .get(token_start..token_start + 6)
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let Some(public) = rules::for_prefix(&prefix).public else {
         return token_start..end;
     };
@@ -145,8 +149,8 @@ fn visible_bytes(input: &str, error: &ParseError) -> Range<usize> {
     // rules allow is shown; none, and nothing of it is.
     let rest = &input[end..];
     let candidates = [
-        measure(rest, |c| c.is_alphanumeric(), false),
-        measure(rest, |c| c.is_alphanumeric(), true),
+        measure(rest, may_be_word, false),
+        measure(rest, may_be_word, true),
         measure(rest, |c| c != '.', true),
     ];
     let Some((_, public_len)) = candidates
@@ -179,6 +183,59 @@ fn measure(text: &str, part_of: impl Fn(char) -> bool, skip_invisible: bool) -> 
     (chars, text.len())
 }
 
+/// Whether `c` may be a letter or digit of some alphabet, so part of a token. Exact for ASCII.
+/// For any other character it is `true` unless `c` is in a short list of punctuation, spaces and
+/// symbols (Latin-1, General Punctuation, CJK and full-width punctuation), none of which is a
+/// letter or digit: an unlisted character is treated as a letter, so masked, never shown. Why not
+/// `char::is_alphanumeric`: it brings Unicode's letter and digit tables into the page (2.0 KB
+/// gzip), and the only price here is that a rare symbol (an emoji, an arrow) is masked.
+pub(crate) fn may_be_word(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    !matches!(
+        c,
+        '\u{A0}'..='\u{A9}'
+            | '\u{AB}'..='\u{B1}'
+            | '\u{B4}'
+            | '\u{B6}'..='\u{B8}'
+            | '\u{BB}'
+            | '\u{BF}'
+            | '\u{D7}'
+            | '\u{F7}'
+            | '\u{2000}'..='\u{206F}'
+            | '\u{3000}'..='\u{3004}'
+            | '\u{3008}'..='\u{3020}'
+            | '\u{3030}'
+            | '\u{FEFF}'
+            | '\u{FF01}'..='\u{FF0F}'
+            | '\u{FF1A}'..='\u{FF20}'
+            | '\u{FF3B}'..='\u{FF40}'
+            | '\u{FF5B}'..='\u{FF65}'
+    )
+}
+
 fn starts_with_dt0(text: &str) -> bool {
     text.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("dt0"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_be_word;
+
+    /// The short list never lets a letter or digit of any alphabet be shown, and ASCII is exact.
+    #[test]
+    fn may_be_word_covers_every_letter_and_digit() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if c.is_alphanumeric() {
+                assert!(may_be_word(c), "U+{:04X}", c as u32);
+            }
+            if c.is_ascii() {
+                assert_eq!(may_be_word(c), c.is_alphanumeric(), "U+{:04X}", c as u32);
+            }
+        }
+        for c in ['．', '。', '「', '…', '–', '«', '¿', '\u{3000}'] {
+            assert!(!may_be_word(c), "{c}");
+        }
+    }
 }
