@@ -4,7 +4,9 @@
 //
 // `files`: every file of the build as shipped (after minification), relative to the page, except
 // the .gz/.br copies (a browser asks for the plain name; the server picks the encoding), hidden
-// files and sw.js itself (the browser fetches and updates the worker on its own). `version`: a
+// files, sw.js itself (the browser fetches and updates the worker on its own), and embed.* (the
+// widget's example host page: the checker page never loads it, so a first visit does not either).
+// `version`: a
 // hash over every name and content hash, so any change to any file makes a new cache, and the
 // worker's `activate` deletes the old one. Without TRUNK_STAGING_DIR it takes a directory
 // argument (`node scripts/sw-manifest.mjs dist`).
@@ -21,7 +23,7 @@ const WORKER = 'sw.js';
 
 function* files(at) {
   for (const name of readdirSync(at).sort()) {
-    if (name.startsWith('.') || /\.(gz|br)$/.test(name)) continue;
+    if (name.startsWith('.') || /\.(gz|br)$/.test(name) || name.startsWith('embed.')) continue;
     const path = join(at, name);
     if (statSync(path).isDirectory()) yield* files(path);
     else yield path;
