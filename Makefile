@@ -1,7 +1,9 @@
 # Two commands for a newcomer: `make demo` and `make test`. `make bench` prints the figures.
 # Every target installs what it is missing first (scripts/bootstrap.sh), and skips what is there.
+# Every cargo and trunk command runs --locked: Cargo.lock is used as it is, never updated.
 SHELL := bash
-export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+CARGO_BIN := $(or $(CARGO_INSTALL_ROOT),$(CARGO_HOME),$(HOME)/.cargo)/bin
+export PATH := $(CARGO_BIN):$(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 PORT ?= 8080
 
 .PHONY: demo test bench build tools sandbox fmt lint
@@ -10,7 +12,7 @@ PORT ?= 8080
 demo: build sandbox
 	scripts/demo.sh
 
-## Everything: native unit tests, browser tests, end-to-end tests.
+## Everything: format and lints, native unit tests, browser tests, end-to-end tests.
 test:
 	scripts/test.sh
 
@@ -22,13 +24,14 @@ tools:
 	scripts/bootstrap.sh build
 
 build: tools
-	trunk build --release --offline
+	trunk build --release --offline --locked
 
 sandbox:
-	cargo build -p dt-sandbox
+	cargo build -p dt-sandbox --locked
 
 fmt:
 	cargo fmt --all
 
-lint:
-	cargo clippy --workspace --all-targets
+## What `make test` checks first.
+lint: tools
+	scripts/lint.sh

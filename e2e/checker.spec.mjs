@@ -1,14 +1,18 @@
 // The checker screen: settings, parsing as you type, the trust line, look-ups by secret and by
 // ID, every error class in place, the newest input winning, links, theme and accessibility.
 import { test, expect } from "@playwright/test";
-import { PORTS, EXAMPLE_TOKEN, EXAMPLE_ID, EXAMPLE_SECRET, ADMIN_SECRET } from "./env.mjs";
+import { PORTS, EXAMPLE_TOKEN, EXAMPLE_ID, EXAMPLE_SECRET, ADMIN_SECRET, ADMIN_TOKEN } from "./env.mjs";
 import { open, paste, setEnvironment, checkButton, leakSurfaces, expectNoAxeViolations } from "./helpers.mjs";
 
 const SHOTS = new URL("../docs/screenshots", import.meta.url).pathname;
 const APP = `http://127.0.0.1:${PORTS.app}`;
 
+// The sandbox's control API answers only this machine with the admin token (and no browser
+// page: it sends no CORS headers). Playwright's `request` runs in Node, on this machine.
+const CONTROL = { headers: { Authorization: `Api-Token ${ADMIN_TOKEN}` } };
+
 async function sandboxTokens(request) {
-  const res = await request.get(`${APP}/_sandbox/tokens`);
+  const res = await request.get(`${APP}/_sandbox/tokens`, CONTROL);
   expect(res.ok()).toBe(true);
   return res.json();
 }
@@ -19,12 +23,13 @@ async function adminToken(request) {
   return admin.token;
 }
 async function fault(request, kind, extra = {}) {
-  const res = await request.put(`${APP}/_sandbox/fault`, { data: { kind, times: 1, ...extra } });
+  const res = await request.put(`${APP}/_sandbox/fault`, { ...CONTROL, data: { kind, times: 1, ...extra } });
   expect(res.ok()).toBe(true);
 }
 
 test.afterEach(async ({ request }) => {
-  await request.delete(`${APP}/_sandbox/fault`);
+  const res = await request.delete(`${APP}/_sandbox/fault`, CONTROL);
+  expect(res.ok()).toBe(true);
 });
 
 test("empty state is clear and accessible, in light and dark", async ({ page }) => {
@@ -143,7 +148,7 @@ for (const [name, setup, message] of errorCases) {
     // The error as the person sees it (before the recovery below).
     await page.screenshot({ path: `${SHOTS}/error-${name.split(" ")[0].toLowerCase()}.png`, fullPage: true });
     // The app stays usable: the same check works once the fault is gone.
-    await request.delete(`${APP}/_sandbox/fault`);
+    expect((await request.delete(`${APP}/_sandbox/fault`, CONTROL)).ok()).toBe(true);
     if (!setup.accessToken && !setup.input) {
       await checkButton(page).click();
       await expect(page.getByTestId("token-card")).toBeVisible();
@@ -229,6 +234,8 @@ test("a newer input wins over a late answer", async ({ page }) => {
 
 test("a #env=&id= link opens a token ID; a secret in a link is dropped", async ({ page }) => {
   await open(page, `/#env=${encodeURIComponent(`http://127.0.0.1:${PORTS.cors}`)}&id=${EXAMPLE_ID}`);
+  // A link's environment is used only once the person accepts it (trust.spec.mjs has the rest).
+  await page.getByRole("button", { name: "Use the link's environment" }).click();
   await expect(page.getByLabel("Environment URL")).toHaveValue(`http://127.0.0.1:${PORTS.cors}`);
   await expect(page.getByTestId("token-parts")).toContainText(EXAMPLE_ID);
 

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Conformance check: schemathesis generates requests from Dynatrace's own OpenAPI spec for the
 # read endpoints the sandbox implements, and checks every answer against the spec.
-# Installs schemathesis into .tools/venv on first use. Usage: sandbox/schemathesis.sh [examples]
+# Installs schemathesis into .tools/venv on first use, at a pinned version with every dependency
+# pinned too (sandbox/schemathesis-constraints.txt). Usage: sandbox/schemathesis.sh [examples]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 examples=${1:-40}
 spec=core/data/openapi/environment-v2-tokens.json
 [ -f "$spec" ] || { echo "schemathesis: $spec is missing"; exit 1; }
-if [ ! -x .tools/venv/bin/schemathesis ]; then
+SCHEMATHESIS_VERSION=4.32.5
+if [ "$(.tools/venv/bin/schemathesis --version 2>/dev/null)" != "schemathesis, version $SCHEMATHESIS_VERSION" ]; then
+  echo "schemathesis: installing $SCHEMATHESIS_VERSION into .tools/venv (once)"
+  rm -rf .tools/venv
   python3 -m venv .tools/venv
-  .tools/venv/bin/pip install -q schemathesis
+  .tools/venv/bin/pip install -q -c sandbox/schemathesis-constraints.txt "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 secret=SCHEMATHESISADMIN22222222222222222222222222222222222222222222222
 port=${SCHEMATHESIS_PORT:-$(( ${PORT_BASE:-18180} + 19 ))}

@@ -3,21 +3,26 @@
 #   1. bundle size: every file of dist/ raw, gzip and brotli, against a minimal Yew app built with
 #      the same toolchain and profile (bench/baseline)
 #   2. token scanning throughput against the regex crate on the same 64 MiB corpus
+#   3. parse time for pastes of 1 KB, 64 KiB and 1 MiB (parse runs on every keystroke)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh build
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 
 echo "== building the product and the baseline (release, wasm-opt)"
-trunk build --release --offline >/dev/null
-(cd bench/baseline && trunk build --release --offline >/dev/null)
+trunk build --release --offline --locked >/dev/null
+(cd bench/baseline && trunk build --release --offline --locked >/dev/null)
 node scripts/sizes.mjs dist bench/baseline/dist
 
 echo
 echo "== 50 MB scan in headless Chromium (longest main-thread block; the goal is under 100 ms)"
-cargo build -q -p dt-sandbox
+cargo build -q -p dt-sandbox --locked
 npx playwright test --config e2e/playwright.config.mjs -g "50 MB" --reporter=line 2>&1 | grep "50 MB scan:" || echo "(browser scan figure unavailable)"
 
 echo
 echo "== token scanner vs regex (cargo bench -p dt-core --bench scan)"
-cargo bench -q -p dt-core --bench scan
+cargo bench -q -p dt-core --bench scan --locked
+
+echo
+echo "== parse on large pastes (cargo bench -p dt-core --bench parse)"
+cargo bench -q -p dt-core --bench parse --locked

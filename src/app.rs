@@ -4,7 +4,11 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use std::time::Duration;
+
 use chrono::Utc;
+use dt_core::dynatrace::ApiError;
+use gloo_timers::callback::Timeout;
 use web_sys::AbortController;
 use yew::prelude::*;
 
@@ -43,31 +47,44 @@ pub struct AppProps {
 
 impl Default for AppProps {
     fn default() -> Self {
-        AppProps { mode: Mode::Page, environment: String::new(), token: None, show_settings: true, theme: None }
+        AppProps {
+            mode: Mode::Page,
+            environment: String::new(),
+            token: None,
+            show_settings: true,
+            theme: None,
+        }
     }
 }
 
 #[function_component]
 pub fn App(props: &AppProps) -> Html {
     let state = {
-        let (environment, token) = (props.environment.clone(), props.token.clone());
+        let (environment, token, mode) =
+            (props.environment.clone(), props.token.clone(), props.mode);
         use_reducer(move || {
-            let state = State::new(environment);
-            match token {
-                Some(t) => {
-                    let rc = Rc::new(state);
-                    let next = yew::Reducible::reduce(rc, Action::InputEdited(t));
-                    Rc::try_unwrap(next).unwrap_or_else(|rc| (*rc).clone())
-                }
-                None => state,
+            // A link's environment is only proposed: the person decides before any call.
+            let link = (mode == Mode::Page).then(page::link_environment).flatten();
+            let actions = token
+                .map(Action::InputEdited)
+                .into_iter()
+                .chain(link.map(Action::EnvironmentProposed));
+            let mut state = Rc::new(State::new(environment));
+            for action in actions {
+                state = yew::Reducible::reduce(state, action);
             }
+            Rc::try_unwrap(state).unwrap_or_else(|rc| (*rc).clone())
         })
     };
     // The look-up in flight, so a newer check (or leaving) can cancel it.
-    let in_flight = use_mut_ref(|| None::<AbortController>);
+    let in_flight = use_mut_ref(|| None::<Flight>);
 
     let theme = use_state(|| {
-        props.theme.clone().or_else(|| (props.mode == Mode::Page).then(page::remembered_theme).flatten())
+        props.theme.clone().or_else(|| {
+            (props.mode == Mode::Page)
+                .then(page::remembered_theme)
+                .flatten()
+        })
     });
 
     {
@@ -83,8 +100,7 @@ pub fn App(props: &AppProps) -> Html {
                     page::on_hash_change(move |link| {
                         abort(&in_flight);
                         if let Some(env) = link.environment {
-                            page::remember_environment(&env);
-                            dispatcher.dispatch(Action::EnvironmentEdited(env));
+                            dispatcher.dispatch(Action::EnvironmentProposed(env));
                         }
                         if let Some(token) = link.token {
                             dispatcher.dispatch(Action::InputEdited(token));
@@ -96,13 +112,24 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
+    // Typing changes the environment in memory only; it is remembered once used (the field
+    // loses focus, or Check is pressed), and only when valid.
     let on_environment = {
-        let (state, mode) = (state.dispatcher(), props.mode);
-        Callback::from(move |url: String| {
-            if mode == Mode::Page {
-                page::remember_environment(&url);
+        let state = state.dispatcher();
+        Callback::from(move |url: String| state.dispatch(Action::EnvironmentEdited(url)))
+    };
+    let on_environment_used = {
+        let (state, mode) = (state.clone(), props.mode);
+        Callback::from(move |_: ()| remember(&state, mode))
+    };
+    let on_proposal = {
+        let (state, mode) = (state.clone(), props.mode);
+        Callback::from(move |accepted: bool| {
+            // Read before dispatching: the handle may already show the answered state after.
+            if let (true, Mode::Page, Some(env)) = (accepted, mode, &state.proposed) {
+                page::remember_environment(env);
             }
-            state.dispatch(Action::EnvironmentEdited(url));
+            state.dispatch(Action::ProposalAnswered(accepted));
         })
     };
     let on_access_token = {
@@ -124,8 +151,13 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
     let on_check = {
-        let (state, in_flight) = (state.clone(), in_flight.clone());
-        Callback::from(move |_| start_check(&state, &in_flight))
+        let (state, in_flight, mode) = (state.clone(), in_flight.clone(), props.mode);
+        Callback::from(move |_| {
+            if state.blocker().is_none() {
+                remember(&state, mode);
+            }
+            start_check(&state, &in_flight)
+        })
     };
     let on_theme = {
         let (theme, mode) = (theme.clone(), props.mode);
@@ -145,7 +177,11 @@ pub fn App(props: &AppProps) -> Html {
     };
     // Variants are data attributes, not extra classes: a class computed at run time costs the
     // page Yew's `Classes` set (1.5 KB gzip), and `class` is the only attribute that does.
-    let layout = if props.mode == Mode::Page { "page" } else { "widget" };
+    let layout = if props.mode == Mode::Page {
+        "page"
+    } else {
+        "widget"
+    };
     let now = Utc::now();
 
     html! {
@@ -167,8 +203,11 @@ pub fn App(props: &AppProps) -> Html {
                         <Settings
                             environment_input={state.environment_input.clone()}
                             environment={state.environment.clone()}
+                            proposed={state.proposed.clone()}
                             access_token={state.access_token.clone()}
                             {on_environment}
+                            {on_environment_used}
+                            {on_proposal}
                             {on_access_token}
                         />
                     }
@@ -202,26 +241,61 @@ pub fn App(props: &AppProps) -> Html {
     }
 }
 
-fn abort(in_flight: &Rc<RefCell<Option<AbortController>>>) {
-    if let Some(controller) = in_flight.borrow_mut().take() {
-        controller.abort();
+/// A look-up in flight: its abort switch, and a watchdog that ends it if the client never
+/// reports back (an exception thrown inside the browser's fetch machinery abandons the
+/// future). The reducer ignores the watchdog's answer when the real one came first.
+struct Flight {
+    controller: AbortController,
+    _watchdog: Timeout,
+}
+
+/// How much longer than the client's own timeout the watchdog waits.
+const WATCHDOG_GRACE: Duration = Duration::from_secs(2);
+
+fn abort(in_flight: &Rc<RefCell<Option<Flight>>>) {
+    if let Some(flight) = in_flight.borrow_mut().take() {
+        flight.controller.abort();
+    }
+}
+
+/// Remembers the environment if it is valid (page only). Called when it is used.
+fn remember(state: &UseReducerHandle<State>, mode: Mode) {
+    if let (Mode::Page, Some(env)) = (mode, state.environment()) {
+        page::remember_environment(env);
     }
 }
 
 /// Starts the look-up for the current input, cancelling any older one. The request reads the
 /// secret from state when it is built and holds it only until the call is sent.
-fn start_check(state: &UseReducerHandle<State>, in_flight: &Rc<RefCell<Option<AbortController>>>) {
+fn start_check(state: &UseReducerHandle<State>, in_flight: &Rc<RefCell<Option<Flight>>>) {
     if state.blocker().is_some() {
         return;
     }
-    let (Some(environment), Some(token)) = (state.environment().cloned(), state.token().cloned()) else {
+    let (Some(environment), Some(token)) = (state.environment().cloned(), state.token().cloned())
+    else {
         return;
     };
     abort(in_flight);
-    let Ok(controller) = AbortController::new() else { return };
-    *in_flight.borrow_mut() = Some(controller.clone());
-
+    let Ok(controller) = AbortController::new() else {
+        return;
+    };
     let id = state.next_request_id();
+    let watchdog = {
+        let dispatcher = state.dispatcher();
+        let after = client::DEFAULT_TIMEOUT;
+        let millis = u32::try_from((after + WATCHDOG_GRACE).as_millis()).unwrap_or(u32::MAX);
+        Timeout::new(millis, move || {
+            dispatcher.dispatch(Action::CheckFinished(
+                id,
+                Err(ApiError::Timeout { after }.into()),
+            ));
+        })
+    };
+    *in_flight.borrow_mut() = Some(Flight {
+        controller: controller.clone(),
+        _watchdog: watchdog,
+    });
+
     state.dispatch(Action::CheckStarted(id));
     let access_token = state.access_token.clone();
     let dispatcher = state.dispatcher();

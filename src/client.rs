@@ -2,6 +2,19 @@
 //! the answer into typed metadata or a typed error. Everything a response can mean is decided by
 //! the pure `dt_core::dynatrace::decode_response`; this module only adds what needs a browser:
 //! fetch, the timeout, cancellation, and telling a blocked call from an answered one.
+//!
+//! Two rules hold here for every call, because only here can they hold for all:
+//! - **No redirect is followed** (`redirect: "manual"`). A 307/308 would make the browser send
+//!   the same request, with its `Authorization` header and its body (the full token, for a
+//!   look-up), to wherever the answer points. With "manual" the browser stops and hands back an
+//!   "opaque redirect": status 0, no headers, no body. The browser does not let a page read the
+//!   `Location` of such an answer (Fetch standard, "opaque-redirect filtered response"), so the
+//!   app can say that the environment redirected, but not where to; it says so honestly.
+//!   ("error" mode would be as safe, but fails like a dead server, which can't be told apart.)
+//! - **Nothing throws past this edge.** A credential an HTTP header can't carry (`…` pasted from
+//!   a document) is refused before anything is built, with its position; headers are set on
+//!   `web_sys::Headers` whose errors are results, not gloo's `unwrap_throw`, which used to leave
+//!   the check on "Checking…" for ever.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -14,7 +27,7 @@ use dt_core::dynatrace::{
     ApiTokenSecret, EnvironmentUrl, FromJson, StubList, TokenMetadata,
 };
 use dt_core::token::{Lookup, ParsedToken};
-use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_net::http::{Headers, Request, RequestBuilder, Response};
 use gloo_timers::callback::Timeout;
 use web_sys::AbortController;
 
@@ -42,6 +55,41 @@ pub enum CheckError {
     /// The token kind has no endpoint to look it up (platform tokens, OAuth secrets, ...).
     #[error("{reason}")]
     NotPossible { reason: &'static str },
+    /// The environment answered with a redirect (3xx); it was not followed, so the request
+    /// (and any token in it) went nowhere else. `from` is the environment's address; where the
+    /// redirect pointed is hidden from pages by the browser.
+    #[error("{from} answered with a redirect, which the checker never follows: the token was not sent on. The browser does not show a page where a redirect points.")]
+    Redirected { from: String },
+    /// A credential has a character an HTTP header can't carry; nothing was sent.
+    #[error("The {field} has {what} at position {position}, which an HTTP header can't carry (tokens are letters, digits and dots); nothing was sent. Copy it again from Dynatrace, or retype that character.")]
+    NotSendable {
+        field: &'static str,
+        position: usize,
+        what: String,
+    },
+}
+
+/// The first character of a credential field, as typed, that can't be sent in a token header:
+/// its 1-based position and a description that never quotes the field. Leading and trailing
+/// whitespace is trimmed before sending, so it is allowed; anything else outside printable
+/// ASCII is refused (non-ISO-8859-1 characters make `Headers.set` throw; control characters
+/// and spaces are never part of a token either).
+pub fn unsendable(field: &str) -> Option<(usize, String)> {
+    let trimmed = field.trim();
+    let lead = field[..field.len() - field.trim_start().len()]
+        .chars()
+        .count();
+    let (i, c) = trimmed
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !c.is_ascii_graphic())?;
+    let what = match c {
+        ' ' => "a space".to_owned(),
+        c if c.is_control() => format!("a control character (U+{:04X})", u32::from(c)),
+        c if c.is_whitespace() => format!("a space character (U+{:04X})", u32::from(c)),
+        c => format!("a character outside plain ASCII (U+{:04X})", u32::from(c)),
+    };
+    Some((lead + i + 1, what))
 }
 
 /// Everything one look-up needs. The secret lives only as long as this value.
@@ -55,39 +103,72 @@ pub struct CheckRequest<'a> {
 
 /// Runs the look-up that the parsed token calls for. `abort` cancels it: the caller aborts when
 /// a newer input makes this answer unwanted.
-pub async fn check(request: CheckRequest<'_>, abort: &AbortController) -> Result<Metadata, CheckError> {
+pub async fn check(
+    request: CheckRequest<'_>,
+    abort: &AbortController,
+) -> Result<Metadata, CheckError> {
     let api = request.environment.api_base();
     let token = request.token;
-    let access_token = request.access_token.map(str::trim).filter(|t| !t.is_empty());
-    let call = Call { environment: request.environment, timeout: request.timeout, abort };
+    if let Some((position, what)) = request.access_token.and_then(unsendable) {
+        return Err(CheckError::NotSendable {
+            field: "access token",
+            position,
+            what,
+        });
+    }
+    let access_token = request
+        .access_token
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let call = Call {
+        environment: request.environment,
+        timeout: request.timeout,
+        abort,
+    };
     match token.lookup() {
         Lookup::ApiTokenBySecret => {
             let Some(full) = token.full_token() else {
-                return Err(CheckError::NotPossible { reason: "This token has no secret part to look up." });
+                return Err(CheckError::NotPossible {
+                    reason: "This token has no secret part to look up.",
+                });
             };
             // A token may look itself up: with no separate access token, it is its own credential.
             let auth = access_token.unwrap_or(full.expose());
-            let body = serde_json::to_string(&ApiTokenSecret { token: full.expose().to_owned() })
-                .unwrap_or_default();
-            let builder = Request::post(&format!("{api}/v2/apiTokens/lookup"))
-                .header("Content-Type", "application/json");
-            Ok(Metadata::Api(call.send(builder, auth, Some(body)).await?.decode()?))
+            let body = serde_json::to_string(&ApiTokenSecret {
+                token: full.expose().to_owned(),
+            })
+            .unwrap_or_default();
+            let builder = Request::post(&format!("{api}/v2/apiTokens/lookup"));
+            Ok(Metadata::Api(
+                call.send(builder, auth, Some(body)).await?.decode()?,
+            ))
         }
         Lookup::ApiTokenById => {
-            let auth = access_token.ok_or(CheckError::NeedsAccessToken { scope: "apiTokens.read" })?;
+            let auth = access_token.ok_or(CheckError::NeedsAccessToken {
+                scope: "apiTokens.read",
+            })?;
             let url = format!("{api}/v2/apiTokens/{}", encode_path(token.id()));
-            Ok(Metadata::Api(call.send(Request::get(&url), auth, None).await?.decode()?))
+            Ok(Metadata::Api(
+                call.send(Request::get(&url), auth, None).await?.decode()?,
+            ))
         }
         Lookup::ActiveGateTokenById => {
-            let auth = access_token
-                .ok_or(CheckError::NeedsAccessToken { scope: "activeGateTokenManagement.read" })?;
+            let auth = access_token.ok_or(CheckError::NeedsAccessToken {
+                scope: "activeGateTokenManagement.read",
+            })?;
             let url = format!("{api}/v2/activeGateTokens/{}", encode_path(token.id()));
-            Ok(Metadata::ActiveGate(call.send(Request::get(&url), auth, None).await?.decode()?))
+            Ok(Metadata::ActiveGate(
+                call.send(Request::get(&url), auth, None).await?.decode()?,
+            ))
         }
         Lookup::V1TokenById => {
-            let auth = access_token.ok_or(CheckError::NeedsAccessToken { scope: "TenantTokenManagement" })?;
+            let auth = access_token.ok_or(CheckError::NeedsAccessToken {
+                scope: "TenantTokenManagement",
+            })?;
             let url = format!("{api}/v1/tokens/{}", encode_path(token.id()));
-            Ok(Metadata::Legacy(call.send(Request::get(&url), auth, None).await?.decode()?))
+            Ok(Metadata::Legacy(
+                call.send(Request::get(&url), auth, None).await?.decode()?,
+            ))
         }
         Lookup::NotPossible { reason } => Err(CheckError::NotPossible { reason }),
     }
@@ -101,7 +182,11 @@ pub async fn list_api_tokens(
     timeout: Duration,
     abort: &AbortController,
 ) -> Result<ApiTokenList, ApiError> {
-    let url = format!("{}/v2/apiTokens{}", environment.api_base(), page.query_string());
+    let url = format!(
+        "{}/v2/apiTokens{}",
+        environment.api_base(),
+        page.query_string()
+    );
     list(environment, access_token, &url, timeout, abort).await
 }
 
@@ -113,7 +198,11 @@ pub async fn list_activegate_tokens(
     timeout: Duration,
     abort: &AbortController,
 ) -> Result<ActiveGateTokenList, ApiError> {
-    let url = format!("{}/v2/activeGateTokens{}", environment.api_base(), page.query_string());
+    let url = format!(
+        "{}/v2/activeGateTokens{}",
+        environment.api_base(),
+        page.query_string()
+    );
     list(environment, access_token, &url, timeout, abort).await
 }
 
@@ -125,7 +214,11 @@ pub async fn list_v1_tokens(
     timeout: Duration,
     abort: &AbortController,
 ) -> Result<StubList, ApiError> {
-    let url = format!("{}/v1/tokens{}", environment.api_base(), filter.query_string());
+    let url = format!(
+        "{}/v1/tokens{}",
+        environment.api_base(),
+        filter.query_string()
+    );
     list(environment, access_token, &url, timeout, abort).await
 }
 
@@ -136,11 +229,27 @@ async fn list<T: FromJson>(
     timeout: Duration,
     abort: &AbortController,
 ) -> Result<T, ApiError> {
-    let call = Call { environment, timeout, abort };
-    let reply = call.send(Request::get(url), access_token.trim(), None).await.map_err(|e| match e {
-        CheckError::Api(api) => api,
-        other => ApiError::Network { detail: other.to_string(), cross_origin: false },
-    })?;
+    let call = Call {
+        environment,
+        timeout,
+        abort,
+    };
+    if let Some((position, what)) = unsendable(access_token) {
+        let detail = CheckError::NotSendable {
+            field: "access token",
+            position,
+            what,
+        }
+        .to_string();
+        return Err(ApiError::network(detail, false));
+    }
+    let reply = call
+        .send(Request::get(url), access_token.trim(), None)
+        .await
+        .map_err(|e| match e {
+            CheckError::Api(api) => api,
+            other => ApiError::network(other.to_string(), false),
+        })?;
     reply.decode()
 }
 
@@ -158,17 +267,42 @@ struct Call<'a> {
 impl Call<'_> {
     /// Sends with a credential and a timeout; an answer of any status is a `Reply`, only no
     /// answer at all is an error here. (Not generic over the model, so it exists once.)
-    async fn send(&self, builder: RequestBuilder, credential: &str, body: Option<String>) -> Result<Reply, CheckError> {
+    async fn send(
+        &self,
+        builder: RequestBuilder,
+        credential: &str,
+        body: Option<String>,
+    ) -> Result<Reply, CheckError> {
+        if let Some((position, what)) = unsendable(credential) {
+            return Err(CheckError::NotSendable {
+                field: "token",
+                position,
+                what,
+            });
+        }
         let signal = self.abort.signal();
+        let not_built = |_| ApiError::network("The browser could not build the request.", false);
+        let headers = web_sys::Headers::new().map_err(not_built)?;
+        headers
+            .set("Authorization", &format!("Api-Token {credential}"))
+            .map_err(not_built)?;
+        headers
+            .set("Accept", "application/json; charset=utf-8")
+            .map_err(not_built)?;
+        if body.is_some() {
+            headers
+                .set("Content-Type", "application/json")
+                .map_err(not_built)?;
+        }
         let builder = builder
-            .header("Authorization", &format!("Api-Token {credential}"))
-            .header("Accept", "application/json; charset=utf-8")
+            .headers(Headers::from_raw(headers))
+            .redirect(web_sys::RequestRedirect::Manual)
             .abort_signal(Some(&signal));
         let request = match body {
             Some(body) => builder.body(body),
             None => builder.build(),
         }
-        .map_err(|e| ApiError::Network { detail: e.to_string(), cross_origin: false })?;
+        .map_err(|e| ApiError::network(e.to_string(), false))?;
 
         let timed_out = Rc::new(Cell::new(false));
         let timer = {
@@ -183,16 +317,43 @@ impl Call<'_> {
         drop(timer);
 
         match outcome {
-            Ok(reply) => Ok(reply),
-            Err(_) if timed_out.get() => Err(ApiError::Timeout { after: self.timeout }.into()),
-            Err(_) if signal.aborted() => Err(ApiError::Aborted.into()),
-            Err(detail) => Err(ApiError::Network {
-                detail,
-                cross_origin: environment_is_cross_origin(self.environment),
+            Ok(Read::Redirected) => Err(CheckError::Redirected {
+                from: self.environment_address(),
+            }),
+            Ok(Read::Answer(reply)) => Ok(reply),
+            Err(_) if timed_out.get() => Err(ApiError::Timeout {
+                after: self.timeout,
             }
             .into()),
+            Err(_) if signal.aborted() => Err(ApiError::Aborted.into()),
+            Err(_) if browser_is_offline() => Err(ApiError::Offline.into()),
+            // The browser's own words go through the one redaction path: some put header
+            // values (the token) into a fetch error.
+            Err(detail) => {
+                Err(ApiError::network(detail, environment_is_cross_origin(self.environment)).into())
+            }
         }
     }
+}
+
+impl Call<'_> {
+    /// The environment's address as the person sees it on the "Calls go to" line.
+    fn environment_address(&self) -> String {
+        crate::components::absolute_url(&self.environment.api_base())
+    }
+}
+
+/// Whether the browser reports no network at all (`navigator.onLine` false). Only consulted
+/// after a fetch failed: `onLine` true proves nothing, but false means the failure is ours, not
+/// the server's or CORS's, and the message should say so.
+fn browser_is_offline() -> bool {
+    web_sys::window().is_some_and(|w| !w.navigator().on_line())
+}
+
+/// What came back: an answer to decode, or a redirect that was not followed.
+enum Read {
+    Answer(Reply),
+    Redirected,
 }
 
 /// An answer as read from the network; [`Reply::decode`] lends it to dt-core's `Answer`.
@@ -218,15 +379,19 @@ impl Reply {
 
 /// Status, headers that matter, and the body as text: every answer is read whole and decoded
 /// in one place, so an HTML error page is as much an answer as JSON is.
-async fn read(request: Request) -> Result<Reply, String> {
+async fn read(request: Request) -> Result<Read, String> {
     let response: Response = request.send().await.map_err(|e| e.to_string())?;
+    // With `redirect: "manual"` any 3xx with a Location comes back as this, status 0.
+    if response.type_() == web_sys::ResponseType::Opaqueredirect {
+        return Ok(Read::Redirected);
+    }
     let headers = response.headers();
-    Ok(Reply {
+    Ok(Read::Answer(Reply {
         status: response.status(),
         content_type: headers.get("content-type"),
         retry_after: headers.get("retry-after"),
         body: response.text().await.map_err(|e| e.to_string())?,
-    })
+    }))
 }
 
 /// Whether the environment is on another origin than this page: a failed fetch to another
@@ -237,4 +402,41 @@ pub fn environment_is_cross_origin(environment: &EnvironmentUrl) -> bool {
     };
     let base = environment.api_base();
     !(base.starts_with('/') || base.starts_with(&format!("{origin}/")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unsendable;
+
+    #[test]
+    fn a_credential_a_header_cant_carry_is_found_by_position_without_quoting_it() {
+        let token = "dt0c01.ST2EY72KQINMH574WMNVI7YN.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM";
+        assert_eq!(unsendable(token), None);
+        assert_eq!(
+            unsendable(&format!("  {token}\n")),
+            None,
+            "surrounding whitespace is trimmed"
+        );
+        let ellipsis = format!("{}\u{2026}", &token[..40]);
+        assert_eq!(
+            unsendable(&ellipsis),
+            Some((41, "a character outside plain ASCII (U+2026)".into()))
+        );
+        assert_eq!(
+            unsendable(&format!(" {}\u{2026}", &token[..40])).map(|p| p.0),
+            Some(42)
+        );
+        assert_eq!(unsendable("Api-Token dt0c01.X").map(|p| p.0), Some(10));
+        assert_eq!(
+            unsendable("dt0c01.A\u{7}B"),
+            Some((9, "a control character (U+0007)".into()))
+        );
+        assert_eq!(unsendable("dt0c01.A\u{a0}B").map(|p| p.0), Some(9));
+        assert_eq!(
+            unsendable("dt0c01.\u{1F600}"),
+            Some((8, "a character outside plain ASCII (U+1F600)".into()))
+        );
+        let (_, what) = unsendable(&ellipsis).unwrap();
+        assert!(!what.contains("G3DF"), "{what}");
+    }
 }

@@ -1,6 +1,11 @@
 //! The JavaScript API for host pages: `parseToken(text)` and `scanText(text)`, reachable as
 //! `window.wasmBindings.parseToken` on the built page. What they return never holds a secret.
+//!
+//! Positions are in UTF-16 code units, what JavaScript's `String.prototype.slice` counts, so
+//! that `text.slice(offset, offset + length)` is exactly the token (dt-core's findings count
+//! bytes; [`dt_core::token::Utf16Cursor`] converts them in one pass).
 
+use dt_core::token::{utf16_places, Finding, TokenKind, Utf16Cursor, Utf16Place};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -9,8 +14,13 @@ use wasm_bindgen::prelude::*;
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase", tag = "status")]
 enum ParseOutcome<'a> {
-    Ok { token: &'a dt_core::token::ParsedToken },
-    Error { message: String, index: Option<usize> },
+    Ok {
+        token: &'a dt_core::token::ParsedToken,
+    },
+    Error {
+        message: String,
+        index: Option<usize>,
+    },
 }
 
 /// Parses one pasted token or token ID, locally.
@@ -19,15 +29,53 @@ pub fn parse_token(text: &str) -> Result<JsValue, JsError> {
     let parsed = dt_core::token::parse(text);
     let outcome = match &parsed {
         Ok(token) => ParseOutcome::Ok { token },
-        Err(error) => ParseOutcome::Error { message: error.to_string(), index: error.utf16_index() },
+        Err(error) => ParseOutcome::Error {
+            message: error.to_string(),
+            index: error.utf16_index(),
+        },
     };
     to_js(&outcome)
+}
+
+/// A finding as JavaScript gets it: `offset`, `length` and `column` in UTF-16 code units.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsFinding<'a> {
+    id: &'a str,
+    kind: TokenKind,
+    has_secret: bool,
+    masked: &'a str,
+    offset: usize,
+    line: usize,
+    column: usize,
+    length: usize,
+    occurrences: usize,
+}
+
+fn js_findings<'a>(findings: &'a [Finding], places: &[Utf16Place]) -> Vec<JsFinding<'a>> {
+    findings
+        .iter()
+        .zip(places)
+        .map(|(f, place)| JsFinding {
+            id: &f.id,
+            kind: f.kind,
+            has_secret: f.has_secret,
+            masked: &f.masked,
+            offset: place.offset,
+            line: f.line,
+            column: place.column,
+            length: place.length,
+            occurrences: f.occurrences,
+        })
+        .collect()
 }
 
 /// Finds every Dynatrace token and token ID in a text (logs, `.env`, YAML, JSON, ...).
 #[wasm_bindgen(js_name = scanText)]
 pub fn scan_text(text: &str) -> Result<JsValue, JsError> {
-    to_js(&dt_core::token::scan(text))
+    let findings = dt_core::token::scan(text);
+    let places = utf16_places(text, &findings);
+    to_js(&js_findings(&findings, &places))
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
@@ -45,17 +93,44 @@ const SLICE_BYTES: usize = 1 << 20;
 /// itself block for a few hundred ms). `onProgress(scannedBytes, totalBytes)` is called after
 /// each scanned slice. Resolves to the same findings as `scanText`.
 #[wasm_bindgen(js_name = scanTextAsync)]
-pub async fn scan_text_async(text: js_sys::JsString, on_progress: Option<js_sys::Function>) -> Result<JsValue, JsError> {
+pub async fn scan_text_async(
+    text: js_sys::JsString,
+    on_progress: Option<js_sys::Function>,
+) -> Result<JsValue, JsError> {
     let text = copy_in_slices(&text).await;
     let mut scanner = dt_core::token::Scanner::new();
     let total = JsValue::from_f64(text.len() as f64);
     while !scanner.step(&text, SLICE_BYTES) {
         if let Some(callback) = &on_progress {
-            let _ = callback.call2(&JsValue::NULL, &JsValue::from_f64(scanner.position() as f64), &total);
+            let _ = callback.call2(
+                &JsValue::NULL,
+                &JsValue::from_f64(scanner.position() as f64),
+                &total,
+            );
         }
         gloo_timers::future::TimeoutFuture::new(0).await;
     }
-    to_js(&scanner.into_findings())
+    let findings = scanner.into_findings();
+    // The same conversion as `scanText`, yielding after each slice's worth of bytes.
+    let mut cursor = Utf16Cursor::new();
+    let mut places = Vec::with_capacity(findings.len());
+    let mut since_yield = 0;
+    for finding in &findings {
+        loop {
+            let from = cursor.position();
+            let reached = cursor.advance(&text, finding.offset, SLICE_BYTES - since_yield);
+            since_yield += cursor.position().saturating_sub(from);
+            if since_yield >= SLICE_BYTES {
+                gloo_timers::future::TimeoutFuture::new(0).await;
+                since_yield = 0;
+            }
+            if reached {
+                break;
+            }
+        }
+        places.push(cursor.place(&text, finding.length));
+    }
+    to_js(&js_findings(&findings, &places))
 }
 
 /// Copies a JS string into a Rust `String` a slice at a time. Slices never end between the two

@@ -12,11 +12,13 @@ use wasm_bindgen::{JsCast, JsValue};
 /// serde_json's own nesting limit, so that both parsers accept the same documents.
 pub const MAX_DEPTH: usize = 128;
 
-/// Parses JSON text as the browser does. Errors are worded like the native parser's and never
-/// quote a token (see `dt_core::dynatrace::parser_message`).
+/// Parses JSON text as the browser does. An error says where or how the text is broken, worded
+/// like the native parser's (`it ends too early (line 1, column 9)` there, the browser's own words
+/// here), through `dt_core::text::one_line`: a parser may quote the text, and the text may echo
+/// the token that was sent.
 pub fn parse(text: &str) -> Result<Value, String> {
-    let parsed = JSON::parse(text).map_err(|e| dt_core::dynatrace::parser_message(&message_of(&e)))?;
-    to_value(&parsed, 0).ok_or_else(|| format!("{}nested more than {MAX_DEPTH} levels deep", dt_core::dynatrace::json::NOT_JSON))
+    let parsed = JSON::parse(text).map_err(|e| dt_core::text::one_line(&message_of(&e), 120))?;
+    to_value(&parsed, 0).ok_or_else(|| format!("nested more than {MAX_DEPTH} levels deep"))
 }
 
 fn message_of(error: &JsValue) -> String {
@@ -45,7 +47,11 @@ fn to_value(js: &JsValue, depth: usize) -> Option<Value> {
     }
     if Array::is_array(js) {
         let array: &Array = js.unchecked_ref();
-        return array.iter().map(|item| to_value(&item, depth + 1)).collect::<Option<Vec<_>>>().map(Value::Array);
+        return array
+            .iter()
+            .map(|item| to_value(&item, depth + 1))
+            .collect::<Option<Vec<_>>>()
+            .map(Value::Array);
     }
     let mut map = Map::new();
     for entry in Object::entries(js.unchecked_ref()).iter() {

@@ -27,16 +27,25 @@ pub use app::{App, AppProps, Mode};
 #[wasm_bindgen(start)]
 pub fn start() {
     page::install_panic_hook();
-    let Some(element) = gloo_utils_document()
-        .and_then(|d| d.query_selector("#dt-token-checker[data-mode=page]").ok().flatten())
-    else {
+    let Some(element) = gloo_utils_document().and_then(|d| {
+        d.query_selector("#dt-token-checker[data-mode=page]")
+            .ok()
+            .flatten()
+    }) else {
         return;
     };
+    // The page only: a widget's host page owns its own origin, and must not get our worker.
+    page::register_service_worker();
     let environment = page::initial_environment(&element);
     let token = page::initial_token_id();
     yew::Renderer::<App>::with_root_and_props(
         element,
-        AppProps { mode: Mode::Page, environment, token, ..AppProps::default() },
+        AppProps {
+            mode: Mode::Page,
+            environment,
+            token,
+            ..AppProps::default()
+        },
     )
     .render();
 }
@@ -72,13 +81,22 @@ impl MountOptions {
         };
         let string = |name: &str| match field(name) {
             None => Ok(None),
-            Some(v) => v.as_string().map(Some).ok_or(format!("options.{name} must be a string")),
+            Some(v) => v
+                .as_string()
+                .map(Some)
+                .ok_or(format!("options.{name} must be a string")),
         };
         let hide_settings = match field("hideSettings") {
             None => false,
-            Some(v) => v.as_bool().ok_or("options.hideSettings must be true or false")?,
+            Some(v) => v
+                .as_bool()
+                .ok_or("options.hideSettings must be true or false")?,
         };
-        Ok(MountOptions { environment: string("environment")?, hide_settings, theme: string("theme")? })
+        Ok(MountOptions {
+            environment: string("environment")?,
+            hide_settings,
+            theme: string("theme")?,
+        })
     }
 }
 
@@ -96,7 +114,9 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<WidgetHandle
         token: None,
     };
     let handle = yew::Renderer::<App>::with_root_and_props(element, props).render();
-    Ok(WidgetHandle { handle: Some(handle) })
+    Ok(WidgetHandle {
+        handle: Some(handle),
+    })
 }
 
 /// A mounted widget.

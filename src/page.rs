@@ -1,6 +1,12 @@
 //! What only the full page does: remember the environment URL, read `#env=...&id=...` links,
 //! and keep a panic from leaving a dead page.
+//!
+//! Only a valid environment is remembered, in its normalised form, and only once it is used
+//! (the field loses focus, or Check is pressed): never raw keystrokes, which may be a token
+//! pasted into the wrong field. A link's environment is never taken as is: the app asks first.
 
+use dt_core::dynatrace::environment::looks_like_token;
+use dt_core::dynatrace::{EnvironmentKind, EnvironmentUrl};
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
@@ -11,10 +17,19 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-/// The environment URL is not secret, so the page remembers it. Nothing else is stored.
-pub fn remember_environment(url: &str) {
+/// The environment is not secret, so the page remembers it once used. Nothing else is stored.
+pub fn remember_environment(environment: &EnvironmentUrl) {
     if let Some(s) = storage() {
-        let _ = s.set_item(ENVIRONMENT_KEY, url);
+        let _ = s.set_item(ENVIRONMENT_KEY, &stored_form(environment));
+    }
+}
+
+/// What is remembered and put back into the field: the normalised URL, or empty for this
+/// page's own server.
+pub fn stored_form(environment: &EnvironmentUrl) -> String {
+    match environment.kind() {
+        EnvironmentKind::SameOrigin => String::new(),
+        _ => environment.display().to_owned(),
     }
 }
 
@@ -31,16 +46,35 @@ pub fn remembered_theme() -> Option<String> {
     storage()?.get_item(THEME_KEY).ok().flatten()
 }
 
-/// A link's `#env=` wins, then what the person used last time, then the page's default
-/// (`data-environment` on the mount element; empty means this page's own server).
+/// What the person used last time, then the page's default (`data-environment` on the mount
+/// element; empty means this page's own server). A link's `#env=` is not read here: it is
+/// only proposed ([`link_environment`]). A remembered value that is not a valid environment
+/// (older versions stored keystrokes, which could be a token) is deleted, not used.
 pub fn initial_environment(element: &Element) -> String {
-    if let Some(env) = hash_param("env") {
-        return env;
+    if let Some(s) = storage() {
+        if let Some(env) = s.get_item(ENVIRONMENT_KEY).ok().flatten() {
+            match EnvironmentUrl::parse(&env) {
+                Ok(env) => return stored_form(&env),
+                Err(_) => {
+                    let _ = s.remove_item(ENVIRONMENT_KEY);
+                }
+            }
+        }
     }
-    if let Some(env) = storage().and_then(|s| s.get_item(ENVIRONMENT_KEY).ok().flatten()) {
-        return env;
+    element
+        .get_attribute("data-environment")
+        .unwrap_or_default()
+}
+
+/// The environment a `#env=` link asks for, to be confirmed by the person. A link that carries
+/// a token there has its address cleaned, so the token does not linger in history.
+pub fn link_environment() -> Option<String> {
+    let env = hash_param("env")?;
+    if looks_like_token(&env) {
+        clear_hash();
+        return None;
     }
-    element.get_attribute("data-environment").unwrap_or_default()
+    Some(env)
 }
 
 /// `#id=` opens a token ID directly. A link must never carry a secret: if one does, the secret
@@ -67,9 +101,14 @@ pub struct Link {
 pub fn on_hash_change(on_link: impl Fn(Link) + 'static) -> Option<HashListener> {
     let window = web_sys::window()?;
     let closure = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
-        on_link(Link { environment: hash_param("env"), token: initial_token_id() });
+        on_link(Link {
+            environment: link_environment(),
+            token: initial_token_id(),
+        });
     });
-    window.add_event_listener_with_callback("hashchange", closure.as_ref().unchecked_ref()).ok()?;
+    window
+        .add_event_listener_with_callback("hashchange", closure.as_ref().unchecked_ref())
+        .ok()?;
     Some(HashListener { window, closure })
 }
 
@@ -80,7 +119,10 @@ pub struct HashListener {
 
 impl Drop for HashListener {
     fn drop(&mut self) {
-        let _ = self.window.remove_event_listener_with_callback("hashchange", self.closure.as_ref().unchecked_ref());
+        let _ = self.window.remove_event_listener_with_callback(
+            "hashchange",
+            self.closure.as_ref().unchecked_ref(),
+        );
     }
 }
 
@@ -98,12 +140,16 @@ fn hash_param(name: &str) -> Option<String> {
     let hash = web_sys::window()?.location().hash().ok()?;
     hash.trim_start_matches('#').split('&').find_map(|pair| {
         let (key, value) = pair.split_once('=')?;
-        (key == name).then(|| js_sys::decode_uri_component(value).ok().map(String::from)).flatten()
+        (key == name)
+            .then(|| js_sys::decode_uri_component(value).ok().map(String::from))
+            .flatten()
     })
 }
 
 fn clear_hash() {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     if let (Ok(history), Ok(path)) = (window.history(), window.location().pathname()) {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
     }
@@ -111,17 +157,29 @@ fn clear_hash() {
 
 /// A panic must not leave a blank page: replace every mounted checker with a short message and
 /// a way to start again. The message never includes the panic text (it could echo input).
+///
+/// The Reload button gets its listener here, not an `onclick` attribute, which the page's
+/// Content-Security-Policy forbids (no inline script). The listener is `location.reload` itself,
+/// bound to `location`: a plain JS function, because after this hook returns the wasm instance
+/// aborts (`panic = "abort"`), and a click must not depend on calling back into it.
 pub fn install_panic_hook() {
     static INSTALLED: std::sync::Once = std::sync::Once::new();
     INSTALLED.call_once(|| {
         // Debug builds (tests) keep the standard report; release builds never print the panic
-        // text, which could echo what was pasted.
-        std::panic::set_hook(Box::new(move |info| {
+        // text, which could echo what was pasted. Through Yew: a plain std::panic::set_hook is
+        // replaced by Yew's own hook (which prints the panic text) on the first render.
+        yew::set_custom_panic_hook(Box::new(move |info| {
             if cfg!(debug_assertions) {
                 web_sys::console::error_1(&info.to_string().into());
             }
             web_sys::console::error_1(&"dt-token-checker: internal error; the checker restarted".into());
-            let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+            let Some(window) = web_sys::window() else { return };
+            let Some(document) = window.document() else { return };
+            let location = window.location();
+            let reload = js_sys::Reflect::get(&location, &"reload".into())
+                .ok()
+                .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+                .map(|f| f.bind0(&location));
             let Ok(roots) = document.query_selector_all(".dtc") else { return };
             for i in 0..roots.length() {
                 if let Some(root) = roots.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
@@ -129,11 +187,31 @@ pub fn install_panic_hook() {
                         "<div class=\"dtc-shell\"><div class=\"dtc-panel dtc-error\" role=\"alert\">\
                          <h2>Something went wrong inside the checker</h2>\
                          <p>Nothing was sent or stored because of this. Reload the page to start again.</p>\
-                         <p><button class=\"dtc-btn dtc-btn-primary\" onclick=\"location.reload()\">Reload</button></p>\
+                         <p><button type=\"button\" class=\"dtc-btn dtc-btn-primary\">Reload</button></p>\
                          </div></div>",
                     );
+                    if let (Some(reload), Ok(Some(button))) = (&reload, root.query_selector("button")) {
+                        let _ = button.add_event_listener_with_callback("click", reload);
+                    }
                 }
             }
         }));
+    });
+}
+
+/// Registers `sw.js` (next to index.html, so its scope is the app), which makes the page
+/// installable and lets it load, parse and scan offline. Where there are no service workers
+/// (plain http on another host, some private modes) nothing happens; a failed registration
+/// (CSP, a broken sw.js) is ignored too: the page works online without it.
+pub fn register_service_worker() {
+    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
+        return;
+    };
+    if !js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false) {
+        return;
+    }
+    let registration = navigator.service_worker().register("./sw.js");
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = wasm_bindgen_futures::JsFuture::from(registration).await;
     });
 }

@@ -13,9 +13,18 @@ fn object(source: &str) -> JsValue {
 
 #[wasm_bindgen_test]
 fn absent_options_mean_the_defaults() {
-    assert_eq!(MountOptions::from_js(&JsValue::UNDEFINED), Ok(MountOptions::default()));
-    assert_eq!(MountOptions::from_js(&JsValue::NULL), Ok(MountOptions::default()));
-    assert_eq!(MountOptions::from_js(&object("{}")), Ok(MountOptions::default()));
+    assert_eq!(
+        MountOptions::from_js(&JsValue::UNDEFINED),
+        Ok(MountOptions::default())
+    );
+    assert_eq!(
+        MountOptions::from_js(&JsValue::NULL),
+        Ok(MountOptions::default())
+    );
+    assert_eq!(
+        MountOptions::from_js(&object("{}")),
+        Ok(MountOptions::default())
+    );
 }
 
 #[wasm_bindgen_test]
@@ -46,7 +55,9 @@ fn a_wrong_type_is_named() {
         MountOptions::from_js(&object(r#"{"environment": 42}"#)),
         Err("options.environment must be a string".into())
     );
-    assert!(MountOptions::from_js(&JsValue::from_str("https://example.com"))
-        .unwrap_err()
-        .starts_with("options must be an object"));
+    assert!(
+        MountOptions::from_js(&JsValue::from_str("https://example.com"))
+            .unwrap_err()
+            .starts_with("options must be an object")
+    );
 }

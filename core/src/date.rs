@@ -44,7 +44,11 @@ pub fn parse_iso(text: &str) -> Option<DateTime<Utc>> {
         }
     }
     // A leap second (:60) is read as the last instant of its minute, as chrono does.
-    let (second, nanos) = if second == 60 { (59, 999_999_999) } else { (second, nanos) };
+    let (second, nanos) = if second == 60 {
+        (59, 999_999_999)
+    } else {
+        (second, nanos)
+    };
     let offset = match s.next() {
         None => 0,
         Some(b'Z' | b'z') => 0,
@@ -72,7 +76,10 @@ pub fn parse_iso(text: &str) -> Option<DateTime<Utc>> {
         return None;
     }
     let local = date.and_hms_nano_opt(hour, minute, second, nanos)?;
-    Some(Utc.from_utc_datetime(&local) - chrono::Duration::seconds(i64::from(offset)))
+    // Checked: at chrono's limits (`-262143-01-01T00:00+01:00`) the offset moves the instant out
+    // of range, which is not a date either.
+    Utc.from_utc_datetime(&local)
+        .checked_sub_signed(chrono::Duration::seconds(i64::from(offset)))
 }
 
 /// An HTTP date (`Retry-After`, RFC 9110 §5.6.7): the preferred IMF-fixdate
@@ -80,10 +87,7 @@ pub fn parse_iso(text: &str) -> Option<DateTime<Utc>> {
 /// `Sunday, 06-Nov-94 08:49:37 GMT` and asctime `Sun Nov  6 08:49:37 1994`. The weekday is
 /// not checked against the date (servers get it wrong; the date is what counts).
 pub fn parse_http_date(text: &str) -> Option<DateTime<Utc>> {
-    let words: Vec<&str> = text
-        .split([' ', ','])
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> = text.split([' ', ',']).filter(|w| !w.is_empty()).collect();
     let (day, month, year, time) = match words.as_slice() {
         // IMF-fixdate: weekday, day month year time zone.
         [_, day, month, year, time, zone] if is_gmt(zone) => (*day, *month, *year, *time),
@@ -177,9 +181,7 @@ fn month_number(name: &str) -> Option<u32> {
     const MONTHS: [&str; 12] = [
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
     ];
-    let position = MONTHS
-        .iter()
-        .position(|m| name.eq_ignore_ascii_case(m))?;
+    let position = MONTHS.iter().position(|m| name.eq_ignore_ascii_case(m))?;
     Some(position as u32 + 1)
 }
 
@@ -241,7 +243,11 @@ impl Cursor<'_> {
         }
         let mut nanos = 0u32;
         for i in 0..9 {
-            let digit = self.0.get(i).filter(|_| i < count).map_or(0, |b| u32::from(b - b'0'));
+            let digit = self
+                .0
+                .get(i)
+                .filter(|_| i < count)
+                .map_or(0, |b| u32::from(b - b'0'));
             nanos = nanos * 10 + digit;
         }
         self.0 = &self.0[count..];
@@ -255,7 +261,9 @@ mod tests {
     use proptest::prelude::*;
 
     fn utc(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     #[test]
@@ -275,7 +283,10 @@ mod tests {
         ] {
             assert_eq!(parse_iso(text), Some(expected), "{text}");
         }
-        assert_eq!(parse_iso("2020-11-05T08:15Z"), Some(utc("2020-11-05T08:15:00Z")));
+        assert_eq!(
+            parse_iso("2020-11-05T08:15Z"),
+            Some(utc("2020-11-05T08:15:00Z"))
+        );
         assert_eq!(parse_iso("2020-11-05"), Some(utc("2020-11-05T00:00:00Z")));
         assert_eq!(
             parse_iso("2020-11-05T08:15:30.144Z"),
@@ -335,6 +346,62 @@ mod tests {
         }
     }
 
+    /// A date in expanded-year form as `parse_iso` reads it.
+    fn iso_date(date: NaiveDate) -> String {
+        use chrono::Datelike;
+        let year = date.year();
+        let year = if (0..=9999).contains(&year) {
+            format!("{year:04}")
+        } else {
+            format!(
+                "{}{:06}",
+                if year < 0 { '-' } else { '+' },
+                year.unsigned_abs()
+            )
+        };
+        format!("{year}-{:02}-{:02}", date.month(), date.day())
+    }
+
+    #[test]
+    fn dates_at_chronos_limits_are_none_not_a_panic() {
+        let min = chrono::DateTime::<Utc>::MIN_UTC;
+        let max = chrono::DateTime::<Utc>::MAX_UTC;
+        for text in [
+            "-262143-01-01T00:00+01:00",
+            "-262143-01-01T00:00:00.000000000+23:59",
+            "+262142-12-31T23:59:59-01:00",
+            "+262142-12-31T23:59:59.999999999-23:59",
+            "+262143-12-31T23:59:59-01:00",
+            "+262143-12-31T23:59:60-01:00",
+            "+999999-12-31T23:59:59Z",
+            "-999999-01-01T00:00:00Z",
+        ] {
+            let parsed = parse_iso(text);
+            assert!(
+                parsed.is_none_or(|t| (min..=max).contains(&t)),
+                "{text}: {parsed:?}"
+            );
+        }
+        // At the limits themselves, with a zone that keeps them in range, the instant is read.
+        assert_eq!(parse_iso("+262142-12-31T23:59:59.999999999Z"), Some(max));
+        assert_eq!(parse_iso("-262143-01-01T00:00:00Z"), Some(min));
+        assert_eq!(
+            parse_iso("-262143-01-01T00:00:00-01:00"),
+            Some(min + chrono::Duration::hours(1))
+        );
+        assert_eq!(parse_iso("-262143-01-01T00:00+01:00"), None);
+        assert_eq!(parse_iso("+262142-12-31T23:59:59-01:00"), None);
+        // A leap second and a fraction far past nanoseconds, at the top of the range.
+        assert_eq!(
+            parse_iso("+262142-12-31T23:59:60.123456789123456789Z"),
+            Some(max)
+        );
+        assert_eq!(
+            parse_iso("+262142-12-31T22:59:60.5+00:00").map(|t| t.timestamp()),
+            Some(max.timestamp() - 3600)
+        );
+    }
+
     #[test]
     fn formats_like_the_v2_api() {
         assert_eq!(
@@ -372,6 +439,35 @@ mod tests {
             let zone = chrono::FixedOffset::east_opt(offset_min * 60).unwrap();
             let text = t.with_timezone(&zone).to_rfc3339_opts(chrono::SecondsFormat::Millis, false);
             prop_assert_eq!(parse_iso(&text), Some(t));
+        }
+
+        /// Any instant in chrono's range, written with any offset, fraction and form, reads as
+        /// the instant or as `None` (when the offset carries it past the range), never a panic.
+        #[test]
+        fn any_offset_at_any_instant_never_panics(
+            secs in chrono::DateTime::<Utc>::MIN_UTC.timestamp()..=chrono::DateTime::<Utc>::MAX_UTC.timestamp(),
+            offset_min in -(23 * 60 + 59)..=(23 * 60 + 59i32),
+            fraction in "[0-9]{1,30}",
+            leap in proptest::bool::ANY,
+        ) {
+            let t = Utc.timestamp_opt(secs, 0).single().unwrap();
+            let zone = chrono::FixedOffset::east_opt(offset_min * 60).unwrap();
+            // A local time outside the range cannot be written; the instant is still tested
+            // with the other offsets.
+            let local = t.naive_utc().checked_add_signed(chrono::Duration::seconds(i64::from(offset_min) * 60));
+            prop_assume!(local.is_some());
+            let local = local.unwrap();
+            let second = if leap { "60".to_owned() } else { local.format("%S").to_string() };
+            let text = format!(
+                "{}T{}:{second}.{fraction}{}",
+                iso_date(local.date()),
+                local.format("%H:%M"),
+                zone,
+            );
+            let parsed = parse_iso(&text);
+            if !leap {
+                prop_assert!(parsed.is_none_or(|p| p.timestamp() == secs), "{text}: {parsed:?}");
+            }
         }
 
         #[test]

@@ -6,8 +6,10 @@
 //!   catalogue, error mapping).
 //! - [`date`]: the few date formats the API and HTTP use, read and written by hand.
 //! - [`time`]: relative times ("expires in 3 days") with `now` passed in.
+//! - [`text`]: the one redaction path for text from elsewhere that is shown, logged or returned.
 
 pub mod date;
 pub mod dynatrace;
+pub mod text;
 pub mod time;
 pub mod token;

@@ -236,5 +236,31 @@ mod tests {
             assert!(!describe_expiry(Some(t), n).is_empty());
             assert!(!relative(n, t).is_empty());
         }
+        // Both ends at once: the widest span chrono has, either way round.
+        let (min, max) = (DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC);
+        assert_eq!(describe_expiry(Some(max), min), "expires in 524634 years");
+        assert_eq!(describe_expiry(Some(min), max), "expired 524634 years ago");
+        assert_eq!(
+            describe_last_use(Some(min), max),
+            "last used 524634 years ago"
+        );
+        assert!(expiry_status(Some(max), min).is_usable());
+    }
+
+    proptest::proptest! {
+        /// Any expiry and any `now` in chrono's range: a status and a sentence, never a panic
+        /// (the arithmetic is on spans of at most ~525,000 years, far inside `TimeDelta`).
+        #[test]
+        fn any_dates_in_range_never_panic(
+            a in DateTime::<Utc>::MIN_UTC.timestamp_millis()..=DateTime::<Utc>::MAX_UTC.timestamp_millis(),
+            b in DateTime::<Utc>::MIN_UTC.timestamp_millis()..=DateTime::<Utc>::MAX_UTC.timestamp_millis(),
+        ) {
+            use chrono::TimeZone;
+            let (at, now) = (Utc.timestamp_millis_opt(a).unwrap(), Utc.timestamp_millis_opt(b).unwrap());
+            let status = expiry_status(Some(at), now);
+            proptest::prop_assert_eq!(status.is_usable(), at > now);
+            proptest::prop_assert!(!describe_expiry(Some(at), now).is_empty());
+            proptest::prop_assert!(!describe_last_use(Some(at), now).is_empty());
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Environment URLs in every form the docs show and people paste, and every rejection.
 
 use dt_core::dynatrace::environment::{
-    EnvironmentKind as Kind, EnvironmentUrl, EnvironmentUrlError as E,
+    EnvironmentKind as Kind, EnvironmentUrl, EnvironmentUrlError as E, HostProblem,
 };
 use proptest::prelude::*;
 
@@ -65,9 +65,14 @@ fn a_pasted_api_path_is_removed_and_said() {
     );
     // Dynatrace's own doc example has a double slash.
     assert_eq!(
-        ok("https://mySampleEnv.live.dynatrace.com//api/v2/activeGateTokens/dt0g02.abc123")
-            .environment_id(),
+        ok("https://mySampleEnv.live.dynatrace.com//api/v2/apiTokens").environment_id(),
         Some("mysampleenv")
+    );
+    // The same example ends in a token ID: anything that reads as a token is refused, even in
+    // a path that would be dropped (a full token there was once kept and quoted in a note).
+    assert_eq!(
+        err("https://mySampleEnv.live.dynatrace.com//api/v2/activeGateTokens/dt0g02.abc123"),
+        E::LooksLikeToken
     );
     assert_eq!(
         ok("https://abc12345.live.dynatrace.com/api").notes(),
@@ -160,11 +165,11 @@ fn managed_and_environment_activegate() {
 
     assert_eq!(
         err("https://dt.example.com/e/"),
-        E::NotAnEnvironment("/e/".into())
+        E::NotAnEnvironment { position: 23 }
     );
     assert_eq!(
         err("https://dt.example.com/e/abc/ui/dashboards"),
-        E::NotAnEnvironment("/e/abc/ui/dashboards".into())
+        E::NotAnEnvironment { position: 23 }
     );
 }
 
@@ -203,7 +208,7 @@ fn local_sandbox_and_same_origin() {
         (Kind::SameOrigin, "/api".to_owned())
     );
     assert_eq!(pasted.notes().len(), 1);
-    assert_eq!(err("/settings"), E::NotAnEnvironment("/settings".into()));
+    assert_eq!(err("/settings"), E::NotAnEnvironment { position: 1 });
     assert_eq!(ok("http://localhost:8081/e/abc12345").kind(), Kind::Local);
 }
 
@@ -221,21 +226,12 @@ fn other_https_hosts_are_allowed_as_proxies() {
 }
 
 #[test]
-fn rejections_name_the_problem() {
-    assert_eq!(
-        err("http://abc12345.live.dynatrace.com"),
-        E::InsecureHttp("abc12345.live.dynatrace.com".into())
-    );
-    assert_eq!(
-        err("http://dt.example.com:8080/e/x"),
-        E::InsecureHttp("dt.example.com:8080".into())
-    );
+fn rejections_name_the_problem_and_where() {
+    assert_eq!(err("http://abc12345.live.dynatrace.com"), E::InsecureHttp);
+    assert_eq!(err("http://dt.example.com:8080/e/x"), E::InsecureHttp);
     // Looks like loopback, is not.
-    assert_eq!(
-        err("http://127.evil.example.com"),
-        E::InsecureHttp("127.evil.example.com".into())
-    );
-    assert_eq!(err("http://[::2]:80"), E::InsecureHttp("[::2]:80".into()));
+    assert_eq!(err("http://127.evil.example.com"), E::InsecureHttp);
+    assert_eq!(err("http://[::2]:80"), E::InsecureHttp);
     assert_eq!(
         err("https://user:pw@abc12345.live.dynatrace.com"),
         E::Credentials
@@ -243,65 +239,161 @@ fn rejections_name_the_problem() {
     assert_eq!(err("user@abc12345.live.dynatrace.com"), E::Credentials);
     assert_eq!(
         err("https://abc12345.live.dynatrace.com?x=1"),
-        E::QueryOrFragment
+        E::QueryOrFragment { position: 36 }
     );
     assert_eq!(
         err("https://abc12345.live.dynatrace.com/#dashboards"),
-        E::QueryOrFragment
+        E::QueryOrFragment { position: 37 }
     );
     assert_eq!(
         err("https://abc12345.live.dynatrace.com/ui/dashboards"),
-        E::NotAnEnvironment("/ui/dashboards".into())
+        E::NotAnEnvironment { position: 36 }
     );
     assert_eq!(
         err("https://abc12345.live.dynatrace.com/e/abc"),
-        E::NotAnEnvironment("/e/abc".into())
+        E::NotAnEnvironment { position: 36 }
     );
     assert_eq!(err("https://"), E::NoHost);
     assert_eq!(err("https:///api"), E::NoHost);
     assert_eq!(err("https://:443"), E::NoHost);
-    assert_eq!(err("https://host:99999"), E::BadPort("99999".into()));
-    assert_eq!(err("https://host:0"), E::BadPort("0".into()));
-    assert_eq!(err("https://host:+80"), E::BadPort("+80".into()));
-    assert_eq!(err("host:"), E::BadPort("".into()));
-    assert_eq!(err("https://exa mple.com"), E::Whitespace);
+    assert_eq!(err("https://host:99999"), E::BadPort { position: 13 });
+    assert_eq!(err("https://host:0"), E::BadPort { position: 13 });
+    assert_eq!(err("https://host:+80"), E::BadPort { position: 13 });
+    assert_eq!(err("host:"), E::BadPort { position: 5 });
+    assert_eq!(err("https://exa mple.com"), E::Whitespace { position: 12 });
     assert_eq!(
-        err("https://bad_host!.com"),
-        E::BadHost("bad_host!.com".into())
+        err("\thttps://exa\u{a0}mple.com"),
+        E::Whitespace { position: 13 }
     );
+    let bad_host = |input: &str| match err(input) {
+        E::BadHost { position, problem } => (position, problem),
+        other => panic!("{input}: {other:?}"),
+    };
     assert_eq!(
-        err("https://-x.example.com"),
-        E::BadHost("-x.example.com".into())
+        bad_host("https://bad_host!.com"),
+        (17, HostProblem::Character)
     );
-    assert_eq!(err("https://[::1"), E::BadHost("[::1".into()));
-    assert_eq!(err("https://exämple.com"), E::BadHost("exämple.com".into()));
-    for (input, scheme) in [
-        ("ftp://host", "ftp"),
-        ("file:///etc/passwd", "file"),
-        ("javascript:alert(1)", "javascript"),
-        ("mailto:a@b.com", "mailto"),
-        ("WS://host", "ws"),
+    assert_eq!(bad_host("https://-x.example.com"), (9, HostProblem::Hyphen));
+    assert_eq!(bad_host("https://[::1"), (9, HostProblem::Ipv6));
+    assert_eq!(bad_host("https://exämple.com"), (11, HostProblem::NonAscii));
+    // A full-width dot (a common slip from some keyboards) is not a dot.
+    assert_eq!(
+        bad_host("https://abc12345\u{ff0e}live.dynatrace.com"),
+        (17, HostProblem::NonAscii)
+    );
+    for (input, known) in [
+        ("ftp://host", Some("ftp")),
+        ("file:///etc/passwd", Some("file")),
+        ("javascript:alert(1)", Some("javascript")),
+        ("mailto:a@b.com", Some("mailto")),
+        ("WS://host", Some("ws")),
+        ("gopher://host", None),
+        ("chrome-extension://x", None),
     ] {
-        assert_eq!(err(input), E::Scheme(scheme.into()), "{input}");
+        assert_eq!(err(input), E::Scheme { known }, "{input}");
     }
     assert!(matches!(
         err("https:/abc12345.live.dynatrace.com"),
-        E::BadHost(_)
+        E::BadHost {
+            position: 7,
+            problem: HostProblem::SchemeSlashes
+        }
     ));
+}
+
+/// Each token shape the parser knows, whole or damaged, pasted as is or inside a URL: refused
+/// with one message, before any other rule reads it (so none quotes it, and the page stores
+/// and sends nothing).
+#[test]
+fn tokens_pasted_into_the_environment_field_are_refused() {
+    const SECRET: &str = "G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM";
+    let example = format!("dt0c01.ST2EY72KQINMH574WMNVI7YN.{SECRET}");
+    let inputs = [
+        example.clone(),
+        format!("Authorization: Api-Token {example}"),
+        format!("DT_API_TOKEN={example}"),
+        "dt0c01.ST2EY72KQINMH574WMNVI7YN".to_owned(),
+        format!("dt0g02.4KWZO5EF.{SECRET}"),
+        "dt0s16.ABCDEFGHIJKLMNOPQRSTUVWX.ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".to_owned(),
+        // EdgeConnect and legacy shapes pass as host names: they were looked up in DNS.
+        "dt0e01.abcdefghijklmno.abcdefghijklmnopqrstuvwxyz234567abcdefgh".to_owned(),
+        "https://dt0e01.abcdefghijklmno.abcdefghijklmnopqrstuvwxyz234567abcdefgh".to_owned(),
+        "abcdefjhij1234567890x".to_owned(),
+        "https://abcdefjhij1234567890x".to_owned(),
+        "6a1b2c3d-0000-4e80-afcf-09971954c3ea".to_owned(),
+        SECRET.to_owned(),
+        SECRET.to_ascii_lowercase(),
+        // Damaged: wrong separators, truncated, extra characters, inside a URL path.
+        format!("dt0c01.ST2EY72KQINMH574WMNVI7YN-{SECRET}"),
+        format!("dt0c01 ST2EY72KQINMH574WMNVI7YN {SECRET}"),
+        format!("dt0c01\u{ff0e}ST2EY72KQINMH574WMNVI7YN\u{ff0e}{SECRET}"),
+        example[..60].to_owned(),
+        format!("{example}XYZ"),
+        format!("{example}{example}"),
+        format!("https://abc12345.live.dynatrace.com/api/v2/apiTokens/{example}"),
+        format!("https://abc12345.live.dynatrace.com/?token={SECRET}"),
+    ];
+    for input in inputs {
+        let refused = EnvironmentUrl::parse(&input);
+        assert_eq!(refused, Err(E::LooksLikeToken), "{input}");
+        let text = E::LooksLikeToken.to_string();
+        assert!(
+            text.contains("this looks like a token, not an environment URL; nothing was stored")
+                || text.contains(
+                    "This looks like a token, not an environment URL; nothing was stored"
+                ),
+            "{text}"
+        );
+    }
+}
+
+/// No message quotes what was typed: every rejection of inputs full of a secret-like run
+/// keeps less than 8 of its characters in a row.
+#[test]
+fn no_rejection_quotes_the_input() {
+    let run = "QZXWVKJHGFDSAPLMNBQZXWVKJH"; // letters only, so not refused as a token
+    let inputs = [
+        format!("https://{run}!.com"),
+        format!("https://{run}.example.com/ui/{run}"),
+        format!("http://{run}.example.com"),
+        format!("{run}://x"),
+        format!("https://x.example.com:{run}"),
+        format!("https://{run}.example.com?{run}"),
+        format!("/{run}"),
+        format!("https://[{run}"),
+        format!("https://{run} {run}"),
+        format!("https:{run}"),
+        format!("https://{run}\u{2026}.com"),
+    ];
+    for input in inputs {
+        let message = err(&input).to_string();
+        for start in 0..=run.len() - 8 {
+            let piece = &run[start..start + 8];
+            assert!(
+                !message.to_ascii_uppercase().contains(piece),
+                "{input} -> {message}"
+            );
+        }
+    }
 }
 
 #[test]
 fn every_rejection_is_a_sentence_that_says_what_to_do() {
     let errors = [
-        E::Whitespace,
-        E::Scheme("ftp".into()),
-        E::InsecureHttp("h".into()),
+        E::LooksLikeToken,
+        E::Whitespace { position: 3 },
+        E::Scheme { known: Some("ftp") },
+        E::Scheme { known: None },
+        E::InsecureHttp,
         E::Credentials,
-        E::QueryOrFragment,
+        E::QueryOrFragment { position: 3 },
         E::NoHost,
-        E::BadHost("h".into()),
-        E::BadPort("x".into()),
-        E::NotAnEnvironment("/x".into()),
+        E::BadHost {
+            position: 3,
+            problem: HostProblem::Character,
+        },
+        E::BadPort { position: 3 },
+        E::NotAnEnvironment { position: 3 },
     ];
     for e in errors {
         let text = e.to_string();
@@ -310,9 +402,7 @@ fn every_rejection_is_a_sentence_that_says_what_to_do() {
             "{text}"
         );
     }
-    assert!(E::InsecureHttp("abc12345.live.dynatrace.com".into())
-        .to_string()
-        .contains("https://abc12345.live.dynatrace.com"));
+    assert!(E::InsecureHttp.to_string().contains("https://"));
 }
 
 #[test]

@@ -162,8 +162,15 @@ fn risk_classes_explain_themselves_in_order() {
 
 #[test]
 fn groups_show_each_scope_once_sorted_by_name() {
-    let scopes = ["metrics.read", "entities.read", "apiTokens.write", "metrics.read", "apiTokens.read", "entities.read"]
-        .map(String::from);
+    let scopes = [
+        "metrics.read",
+        "entities.read",
+        "apiTokens.write",
+        "metrics.read",
+        "apiTokens.read",
+        "entities.read",
+    ]
+    .map(String::from);
     let groups = group_scopes(&scopes);
     let shown: Vec<(Risk, Vec<&str>)> = groups
         .iter()
@@ -172,7 +179,10 @@ fn groups_show_each_scope_once_sorted_by_name() {
     assert_eq!(
         shown,
         [
-            (Risk::TokenManagement, vec!["apiTokens.read", "apiTokens.write"]),
+            (
+                Risk::TokenManagement,
+                vec!["apiTokens.read", "apiTokens.write"]
+            ),
             (Risk::Read, vec!["entities.read", "metrics.read"]),
         ]
     );

@@ -1,6 +1,8 @@
 //! Parsing every kind, every normalisation and every error.
 
-use dt_core::token::{parse, Lookup, ParseErrorKind, PartRole, Stripped, TokenKind, Warning, MASK};
+use dt_core::token::{
+    parse, Length, Lookup, ParseErrorKind, PartRole, Stripped, TokenKind, Warning, MASK,
+};
 
 const EXAMPLE: &str = "dt0c01.ST2EY72KQINMH574WMNVI7YN.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM";
 const SECRET: &str = "G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM";
@@ -218,7 +220,7 @@ fn warnings_for_case_base32_and_unusual_lengths() {
         w,
         Warning::UnusualLength {
             part: PartRole::Secret,
-            expected: 64,
+            expected: Length { min: 64, max: 64 },
             found: 8
         }
     )));

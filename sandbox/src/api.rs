@@ -7,7 +7,8 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::body::Bytes;
+use axum::body::{Bytes, HttpBody};
+use axum::extract::rejection::PathRejection;
 use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -20,6 +21,37 @@ use crate::http::client_ip;
 use crate::Sandbox;
 
 type Shared = State<Arc<Sandbox>>;
+/// The `{id}` of a path, or why it could not be read (percent-encoded bytes that are not UTF-8).
+type PathId = Result<Path<String>, PathRejection>;
+
+/// The ID from the path, or the 400 that Dynatrace gives an ID that is not one.
+fn path_id(id: PathId, parameter: &str, example: &str) -> Result<String, Response> {
+    id.map(|Path(id)| id).map_err(|_| {
+        bad_request(vec![violation(
+            parameter,
+            &format!(
+                "must be a token ID, e.g. {example}; this one is not valid UTF-8 once decoded"
+            ),
+            "PATH",
+        )])
+    })
+}
+
+/// Bodies larger than this are refused: no lookup body comes anywhere near it.
+const BODY_LIMIT: usize = 1 << 20;
+
+/// The body, or a 400 that says why not: too large (refused from its `Content-Length`, before
+/// waiting for bytes that would be thrown away), or cut short.
+async fn read_body(request: Request) -> Result<Bytes, Response> {
+    let refuse = |message: &str| bad_request(vec![violation("body", message, "PAYLOAD_BODY")]);
+    let body = request.into_body();
+    if body.size_hint().lower() > BODY_LIMIT as u64 {
+        return Err(refuse("is larger than 1 MiB"));
+    }
+    axum::body::to_bytes(body, BODY_LIMIT)
+        .await
+        .map_err(|_| refuse("could not be read: larger than 1 MiB, or cut short"))
+}
 
 /// `{"error": {"code", "message", "constraintViolations"}}`
 pub fn envelope(status: StatusCode, message: &str, violations: Vec<Value>) -> Response {
@@ -151,14 +183,14 @@ fn is_uuid(id: &str) -> bool {
             .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-pub async fn get_api_token(
-    State(sb): Shared,
-    Path(id): Path<String>,
-    request: Request,
-) -> Response {
+pub async fn get_api_token(State(sb): Shared, id: PathId, request: Request) -> Response {
     if let Err(r) = authorize(&sb, &Caller::from(&request), &["apiTokens.read"]) {
         return r;
     }
+    let id = match path_id(id, "id", "dt0c01.ST2EY72KQINMH574WMNVI7YN") {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
     if !valid_api_id(&id) {
         return bad_request(vec![violation("id", "must be a token ID: the prefix and the public part of a token, e.g. dt0c01.ST2EY72KQINMH574WMNVI7YN", "PATH")]);
     }
@@ -173,9 +205,9 @@ pub async fn lookup(State(sb): Shared, request: Request) -> Response {
     if let Err(r) = authorize(&sb, &caller, &[]) {
         return r;
     }
-    let body = match axum::body::to_bytes(request.into_body(), 1 << 20).await {
+    let body = match read_body(request).await {
         Ok(b) => b,
-        Err(_) => return bad_request(vec![violation("body", "could not be read", "PAYLOAD_BODY")]),
+        Err(r) => return r,
     };
     let token = match secret_from_body(&body) {
         Ok(t) => t,
@@ -213,11 +245,7 @@ fn secret_from_body(body: &Bytes) -> Result<String, Response> {
     )]))
 }
 
-pub async fn get_activegate_token(
-    State(sb): Shared,
-    Path(id): Path<String>,
-    request: Request,
-) -> Response {
+pub async fn get_activegate_token(State(sb): Shared, id: PathId, request: Request) -> Response {
     if let Err(r) = authorize(
         &sb,
         &Caller::from(&request),
@@ -225,6 +253,10 @@ pub async fn get_activegate_token(
     ) {
         return r;
     }
+    let id = match path_id(id, "activeGateTokenIdentifier", "dt0g02.4KWZO5EF") {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
     let parts: Vec<&str> = id.split('.').collect();
     if parts.len() != 2
         || parts[0] != "dt0g02"
@@ -243,10 +275,14 @@ pub async fn get_activegate_token(
     }
 }
 
-pub async fn v1_get(State(sb): Shared, Path(id): Path<String>, request: Request) -> Response {
+pub async fn v1_get(State(sb): Shared, id: PathId, request: Request) -> Response {
     if let Err(r) = authorize(&sb, &Caller::from(&request), &["TenantTokenManagement"]) {
         return r;
     }
+    let id = match path_id(id, "id", "dt0c01.ST2EY72KQINMH574WMNVI7YN") {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
     match find(&sb, &id, Kind::Api) {
         Some(t) => Json(t.v1_json()).into_response(),
         None => not_found(),
@@ -258,9 +294,10 @@ pub async fn v1_lookup(State(sb): Shared, request: Request) -> Response {
     if let Err(r) = authorize(&sb, &caller, &[]) {
         return r;
     }
-    let body = axum::body::to_bytes(request.into_body(), 1 << 20)
-        .await
-        .unwrap_or_default();
+    let body = match read_body(request).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
     let token = match secret_from_body(&body) {
         Ok(t) => t,
         Err(r) => return r,

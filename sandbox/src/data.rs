@@ -1,7 +1,7 @@
 //! The sandbox's environment: a deterministic set of tokens with realistic variety, relative to
 //! the moment the sandbox starts (so "expires in 3 days" stays true in the demo).
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::{json, Map, Value};
 
 /// The documented example token from Dynatrace's docs.
@@ -202,10 +202,57 @@ fn public(label: &str) -> String {
     s
 }
 
-fn date(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|d| d.with_timezone(&Utc))
-        .unwrap_or_else(|_| Utc.timestamp_opt(0, 0).unwrap())
+/// A seeded date, read when the sandbox is compiled: a typo is a build error that says what
+/// is wrong, never a date quietly turned into 1970.
+macro_rules! seeded {
+    ($text:literal) => {
+        const { seeded_date($text) }
+    };
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.mmmZ`, the form Dynatrace writes. A `const fn` so that [`seeded!`]
+/// runs it at compile time, where each failed check stops the build with its message.
+pub const fn seeded_date(text: &str) -> DateTime<Utc> {
+    let b = text.as_bytes();
+    assert!(
+        b.len() == 24
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b[10] == b'T'
+            && b[13] == b':'
+            && b[16] == b':'
+            && b[19] == b'.'
+            && b[23] == b'Z',
+        "a seeded date is written YYYY-MM-DDTHH:MM:SS.mmmZ"
+    );
+    let Some(day) =
+        NaiveDate::from_ymd_opt(digits(b, 0, 4) as i32, digits(b, 5, 2), digits(b, 8, 2))
+    else {
+        panic!("a seeded date names a day that does not exist");
+    };
+    let Some(time) = day.and_hms_milli_opt(
+        digits(b, 11, 2),
+        digits(b, 14, 2),
+        digits(b, 17, 2),
+        digits(b, 20, 3),
+    ) else {
+        panic!("a seeded date names a time that does not exist");
+    };
+    time.and_utc()
+}
+
+const fn digits(b: &[u8], start: usize, len: usize) -> u32 {
+    let mut n = 0;
+    let mut i = start;
+    while i < start + len {
+        assert!(
+            b[i].is_ascii_digit(),
+            "a seeded date has a non-digit where a digit belongs"
+        );
+        n = n * 10 + (b[i] - b'0') as u32;
+        i += 1;
+    }
+    n
 }
 
 fn api(
@@ -251,9 +298,9 @@ pub fn demo_tokens(now: DateTime<Utc>, admin_secret: &str) -> Vec<Token> {
         now,
     );
     example.personal = true;
-    example.created = date("2020-11-05T08:15:30.144Z");
-    example.modified = Some(date("2020-11-12T08:15:30.144Z"));
-    example.last_used = Some(date("2020-11-12T08:15:30.144Z"));
+    example.created = seeded!("2020-11-05T08:15:30.144Z");
+    example.modified = Some(seeded!("2020-11-12T08:15:30.144Z"));
+    example.last_used = Some(seeded!("2020-11-12T08:15:30.144Z"));
     example.last_ip = Some("34.197.2.44".into());
     example.expires = Some(now + Duration::days(365));
     example.additional = Some(
@@ -388,7 +435,7 @@ pub fn demo_tokens(now: DateTime<Utc>, admin_secret: &str) -> Vec<Token> {
         owner: "legacy.admin".into(),
         enabled: true,
         personal: false,
-        created: date("2019-03-01T10:00:00.000Z"),
+        created: seeded!("2019-03-01T10:00:00.000Z"),
         modified: None,
         expires: None,
         last_used: Some(now - Duration::days(40)),
@@ -439,7 +486,7 @@ pub fn demo_tokens(now: DateTime<Utc>, admin_secret: &str) -> Vec<Token> {
         Some("ENVIRONMENT"),
         "ActiveGate token (the documented example ID)",
     );
-    documented.created = date("2020-11-22T08:15:30.144Z");
+    documented.created = seeded!("2020-11-22T08:15:30.144Z");
     tokens.push(documented);
     let mut seed = ag(
         "SEEDTKN2",
@@ -534,4 +581,44 @@ pub fn generated(count: usize, now: DateTime<Utc>) -> Vec<Token> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeded_dates_read_as_written() {
+        for text in [
+            "2020-11-05T08:15:30.144Z",
+            "2019-03-01T10:00:00.000Z",
+            "2024-02-29T23:59:59.999Z",
+        ] {
+            let parsed = DateTime::parse_from_rfc3339(text).map(|d| d.with_timezone(&Utc));
+            assert_eq!(Ok(seeded_date(text)), parsed, "{text}");
+        }
+    }
+
+    /// At compile time each of these stops the build (`seeded!` evaluates in a `const`); here,
+    /// called at run time, the same checks panic with the same messages.
+    #[test]
+    fn a_seeded_date_with_a_typo_is_refused() {
+        for typo in [
+            "2020-13-05T08:15:30.144Z",
+            "2020-11-31T08:15:30.144Z",
+            "2023-02-29T08:15:30.144Z",
+            "2020-11-05T24:15:30.144Z",
+            "2020-11-05T08:60:30.144Z",
+            "2020-11-O5T08:15:30.144Z",
+            "2020-11-05 08:15:30.144Z",
+            "2020-11-05T08:15:30.144",
+            "2020-11-05T08:15:30Z",
+            "",
+        ] {
+            assert!(
+                std::panic::catch_unwind(|| seeded_date(typo)).is_err(),
+                "{typo:?}"
+            );
+        }
+    }
 }

@@ -1,4 +1,12 @@
-//! Routing and the behaviour around every request: CORS, latency, rate limits and faults.
+//! Routing and the behaviour around every request: CORS, latency, rate limits and faults, and
+//! the guard of the control API.
+//!
+//! The control API (`/_sandbox/*`) lists full tokens and switches faults, so it answers only a
+//! caller that could have started the sandbox: one that sends the admin token and addresses a
+//! loopback host. The `Host` check defeats DNS rebinding (a web page whose own name resolves
+//! to 127.0.0.1 still sends its own name); sending no CORS headers there, preflight included,
+//! keeps every web page's scripts from reading an answer. `/_sandbox/health` stays open: it is
+//! a readiness probe and says nothing but "ok".
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -63,19 +71,135 @@ pub fn app(sandbox: Arc<Sandbox>) -> Router {
     }
     router
         .layer(middleware::from_fn_with_state(sandbox.clone(), cors))
+        .layer(middleware::from_fn_with_state(
+            sandbox.clone(),
+            guard_control,
+        ))
         .with_state(sandbox)
 }
 
-/// CORS as a server that allows browser calls would do it; with `--no-cors`, none at all, like
-/// a server that never heard of it.
-async fn cors(State(sb): State<Arc<Sandbox>>, request: Request, next: Next) -> Response {
-    let origin = request.headers().get(header::ORIGIN).cloned();
-    // The API is read-only; the control API also takes PUT and DELETE, from the page in tests.
-    let methods = if request.uri().path().starts_with("/_sandbox/") {
-        "GET, PUT, DELETE, OPTIONS"
-    } else {
-        "GET, POST, OPTIONS"
+/// The readiness probe, open to anyone: it reveals nothing.
+pub const HEALTH_PATH: &str = "/_sandbox/health";
+
+/// `/_sandbox` and everything under it: never any CORS header.
+fn in_control_namespace(path: &str) -> bool {
+    path == "/_sandbox" || path.starts_with("/_sandbox/")
+}
+
+/// Whether `path` belongs to the guarded control API: the namespace but the health probe.
+pub fn is_control(path: &str) -> bool {
+    in_control_namespace(path) && path != HEALTH_PATH
+}
+
+/// Why a control API request is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// `Host` (or the request target's authority) is missing or not a loopback name.
+    NotLoopback,
+    /// No `Authorization: Api-Token <admin token>`.
+    NoToken,
+    /// An `Authorization` header with something other than the admin token.
+    WrongToken,
+}
+
+impl Refusal {
+    pub fn response(self) -> Response {
+        let (status, message) = match self {
+            Refusal::NotLoopback => (
+                StatusCode::FORBIDDEN,
+                "The sandbox's control API answers only requests addressed to 127.0.0.1, localhost or [::1].",
+            ),
+            Refusal::NoToken => (
+                StatusCode::UNAUTHORIZED,
+                "The sandbox's control API needs the admin token: Authorization: Api-Token <admin token> (printed when the sandbox starts).",
+            ),
+            Refusal::WrongToken => (
+                StatusCode::UNAUTHORIZED,
+                "The sandbox's control API needs the admin token; this is not it.",
+            ),
+        };
+        api::envelope(status, message, vec![])
+    }
+}
+
+/// `127.0.0.1`, `localhost` or `[::1]`, each with or without a port.
+pub fn is_loopback_host(host: &str) -> bool {
+    let (name, port) = match host.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((name, rest)) => (format!("[{name}]"), rest),
+            None => return false,
+        },
+        None => {
+            let end = host.find(':').unwrap_or(host.len());
+            (host[..end].to_owned(), &host[end..])
+        }
     };
+    let port_ok = match port.strip_prefix(':') {
+        Some(digits) => {
+            !digits.is_empty() && digits.len() <= 5 && digits.bytes().all(|b| b.is_ascii_digit())
+        }
+        None => port.is_empty(),
+    };
+    port_ok && (name == "127.0.0.1" || name == "[::1]" || name.eq_ignore_ascii_case("localhost"))
+}
+
+/// The rule of the control API: a loopback `Host` (and, if the request target names one, a
+/// loopback authority there too), then the admin token. `admin_token` is the full token.
+pub fn control_access(
+    headers: &HeaderMap,
+    uri: &axum::http::Uri,
+    admin_token: &str,
+) -> Result<(), Refusal> {
+    let host_ok = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(is_loopback_host);
+    let authority_ok = uri.authority().is_none_or(|a| is_loopback_host(a.as_str()));
+    if !host_ok || !authority_ok {
+        return Err(Refusal::NotLoopback);
+    }
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Err(Refusal::NoToken);
+    };
+    let presented = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.trim().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Api-Token"))
+        .map(|(_, token)| token.trim());
+    match presented {
+        Some(token) if same_secret(token.as_bytes(), admin_token.as_bytes()) => Ok(()),
+        _ => Err(Refusal::WrongToken),
+    }
+}
+
+/// Compares without stopping at the first difference, so the time taken does not tell how
+/// much of a guess was right.
+fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Runs before everything else: a refused control request never reaches a handler, and its
+/// answer (like every control answer) carries no CORS header.
+async fn guard_control(State(sb): State<Arc<Sandbox>>, request: Request, next: Next) -> Response {
+    if !is_control(request.uri().path()) {
+        return next.run(request).await;
+    }
+    match control_access(request.headers(), request.uri(), &sb.admin_token()) {
+        Ok(()) => next.run(request).await,
+        Err(refusal) => refusal.response(),
+    }
+}
+
+/// CORS as a server that allows browser calls would do it; with `--no-cors`, none at all, like
+/// a server that never heard of it. The control API never gets any (see the module comment).
+async fn cors(State(sb): State<Arc<Sandbox>>, request: Request, next: Next) -> Response {
+    if in_control_namespace(request.uri().path()) {
+        return next.run(request).await;
+    }
+    let origin = request.headers().get(header::ORIGIN).cloned();
+    // The API is read-only.
+    let methods = "GET, POST, OPTIONS";
     if !sb.config.cors {
         if request.method() == Method::OPTIONS {
             return StatusCode::METHOD_NOT_ALLOWED.into_response();
@@ -124,7 +248,7 @@ async fn misbehave(State(sb): State<Arc<Sandbox>>, request: Request, next: Next)
             if rate.0 != second {
                 *rate = (second, 0);
             }
-            rate.1 += 1;
+            rate.1 = rate.1.saturating_add(1);
             rate.1 > limit
         };
         if over {
@@ -218,11 +342,11 @@ async fn set_fault(State(sb): State<Arc<Sandbox>>, body: axum::body::Bytes) -> R
             *sb.fault.lock().unwrap_or_else(|p| p.into_inner()) = Some(fault);
             StatusCode::NO_CONTENT.into_response()
         }
-        Err(e) => (
+        Err(e) => api::envelope(
             StatusCode::BAD_REQUEST,
-            Json(json!({"error": e.to_string()})),
-        )
-            .into_response(),
+            &format!("Not a fault: {e}"),
+            vec![],
+        ),
     }
 }
 

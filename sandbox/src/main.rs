@@ -7,12 +7,16 @@ use std::time::{Duration, Instant};
 
 use dt_sandbox::{app, Config, Fault, FaultKind, Sandbox};
 
+/// Enough for any paging or performance test; more would only exhaust memory.
+const MAX_TOKENS: usize = 10_000_000;
+
 const USAGE: &str = "\
 dt-sandbox: a local server that behaves like the Dynatrace token API
 
 usage: dt-sandbox [--listen 127.0.0.1:8081] [--cors | --no-cors] [--tokens N]
                   [--latency-ms N] [--admin-token SECRET] [--fault KIND]
-                  [--rate-limit N] [--serve-dir DIR] [--allow-remote]
+                  [--retry-after SECONDS] [--rate-limit N] [--serve-dir DIR]
+                  [--allow-remote]
 
   --listen ADDR         address to listen on (default 127.0.0.1:8081; loopback only
                         unless --allow-remote)
@@ -20,15 +24,19 @@ usage: dt-sandbox [--listen 127.0.0.1:8081] [--cors | --no-cors] [--tokens N]
                         sends no CORS headers (default --cors)
   --tokens N            add N generated tokens (paging, performance)
   --latency-ms N        delay every /api answer by N ms
-  --admin-token SECRET  the 64-character secret of the admin token (default: generated)
+  --admin-token SECRET  the 64-character secret of the admin token (default: generated
+                        at each start; the full token is printed on start)
   --fault KIND          misbehave on every /api request: rate-limit, rate-limit-no-retry-after,
                         server-error, service-unavailable, proxy-html, html-200,
                         malformed-json, wrong-shape, hang, not-found-empty
+  --retry-after SECONDS the Retry-After of --fault rate-limit (default 5)
   --rate-limit N        at most N /api requests a second, then 429 with Retry-After: 1
   --serve-dir DIR       also serve a built single-page app (e.g. dist/) at /
 
-Tests switch faults at run time: PUT /_sandbox/fault {\"kind\": \"rate-limit\", \"times\": 1},
-DELETE /_sandbox/fault. GET /_sandbox/tokens lists the demo tokens.
+Control API, for tests on this machine: requests addressed to 127.0.0.1, localhost or [::1]
+with Authorization: Api-Token <the admin token>; it sends no CORS headers, so web pages cannot
+use it. PUT /_sandbox/fault {\"kind\": \"rate-limit\", \"times\": 1}, DELETE /_sandbox/fault,
+GET /_sandbox/tokens (the demo tokens). GET /_sandbox/health is open and says only \"ok\".
 ";
 
 fn fail(message: &str) -> ! {
@@ -42,6 +50,7 @@ fn parse_args() -> (SocketAddr, Config) {
         .parse()
         .unwrap_or_else(|_| fail("bad default address"));
     let mut allow_remote = false;
+    let mut retry_after = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| {
@@ -71,9 +80,15 @@ fn parse_args() -> (SocketAddr, Config) {
             "--allow-remote" => allow_remote = true,
             "--tokens" => {
                 let v = value("--tokens");
-                config.extra_tokens = v
-                    .parse()
-                    .unwrap_or_else(|_| fail(&format!("--tokens {v:?} is not a number")));
+                config.extra_tokens =
+                    v.parse()
+                        .ok()
+                        .filter(|n| *n <= MAX_TOKENS)
+                        .unwrap_or_else(|| {
+                            fail(&format!(
+                                "--tokens {v:?} is not a number from 0 to {MAX_TOKENS}"
+                            ))
+                        });
             }
             "--latency-ms" => {
                 let v = value("--latency-ms");
@@ -109,6 +124,13 @@ fn parse_args() -> (SocketAddr, Config) {
                     retry_after_seconds: None,
                 });
             }
+            "--retry-after" => {
+                let v = value("--retry-after");
+                let seconds: u64 = v.parse().unwrap_or_else(|_| {
+                    fail(&format!("--retry-after {v:?} is not a number of seconds"))
+                });
+                retry_after = Some(seconds);
+            }
             "--serve-dir" => {
                 let dir = PathBuf::from(value("--serve-dir"));
                 if !dir.join("index.html").is_file() {
@@ -124,6 +146,13 @@ fn parse_args() -> (SocketAddr, Config) {
     }
     if !listen.ip().is_loopback() && !allow_remote {
         fail(&format!("refusing to listen on {listen}: not a loopback address (add --allow-remote if you mean it)"));
+    }
+    match (&mut config.fault, retry_after) {
+        (Some(fault), Some(seconds)) if fault.kind == FaultKind::RateLimit => {
+            fault.retry_after_seconds = Some(seconds)
+        }
+        (_, Some(_)) => fail("--retry-after goes with --fault rate-limit"),
+        _ => {}
     }
     if !std::env::args().any(|a| a == "--admin-token") {
         config.admin_secret = generated_secret();
@@ -178,6 +207,10 @@ async fn main() {
         out,
         "\nAccess token for looking up IDs (admin, every read scope):\n      {}",
         sandbox.admin_token()
+    );
+    let _ = writeln!(
+        out,
+        "\nThe control API (/_sandbox/*) answers only this machine, with the admin token above."
     );
     let _ = out.flush();
     drop(out);

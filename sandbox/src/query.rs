@@ -1,12 +1,166 @@
-//! The query languages of the v2 list endpoints, as Dynatrace's spec describes them: page keys,
-//! `apiTokenSelector`, `fields`, `sort` and the `from`/`to` timeframe. Pure functions; errors
-//! are the message of a constraint violation.
+//! The query languages of the list endpoints, as Dynatrace's spec describes them: page keys,
+//! `apiTokenSelector`, `fields`, `sort`, the `from`/`to` timeframe, and the v1 list's filters.
+//! Pure functions, public so that the fuzz target (`fuzz/fuzz_targets/sandbox_query.rs`) calls
+//! exactly what the handlers call: whatever the query string, the answer is a value or a
+//! [`Violation`] (a 400 with a constraint violation), never a panic.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
+use chrono::{
+    DateTime, Datelike, Days, Duration, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc,
+};
 
 use crate::data::Token;
 
 pub type Pairs = Vec<(String, String)>;
+
+/// A rejected query parameter: its name and what is wrong with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    pub parameter: &'static str,
+    pub message: String,
+}
+
+fn violation(parameter: &'static str) -> impl FnOnce(String) -> Violation {
+    move |message| Violation { parameter, message }
+}
+
+/// What a request to the v2 API token list asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiTokenQuery {
+    /// Where the page starts: 0, or what the page key says.
+    pub offset: usize,
+    /// The first page's parameters (a page key carries them).
+    pub params: Pairs,
+    pub page_size: usize,
+    pub criteria: Vec<Criterion>,
+    pub fields: Vec<&'static str>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub sort: Sort,
+}
+
+impl ApiTokenQuery {
+    /// The raw query string of `GET /api/v2/apiTokens`, at `now` (for `now-2d` and the like).
+    pub fn parse(query: Option<&str>, now: DateTime<Utc>) -> Result<Self, Violation> {
+        let (offset, params) = paging(pairs(query)).map_err(violation("nextPageKey"))?;
+        let param = |name: &str| get(&params, name);
+        let time = |name: &'static str| -> Result<Option<DateTime<Utc>>, Violation> {
+            param(name)
+                .map(|text| {
+                    timestamp(text, now).ok_or_else(|| Violation {
+                        parameter: name,
+                        message: "must be UTC milliseconds, an ISO 8601 time like 2021-01-25T05:57:01.123+01:00, or now-NU/A like now-2d".into(),
+                    })
+                })
+                .transpose()
+        };
+        Ok(ApiTokenQuery {
+            offset,
+            page_size: page_size(&params, 100, 10_000, 200).map_err(violation("pageSize"))?,
+            criteria: selector(param("apiTokenSelector").unwrap_or_default())
+                .map_err(violation("apiTokenSelector"))?,
+            fields: fields(param("fields")).map_err(violation("fields"))?,
+            from: time("from")?,
+            to: time("to")?,
+            sort: sort(param("sort")).map_err(violation("sort"))?,
+            params,
+        })
+    }
+
+    pub fn matches(&self, token: &Token) -> bool {
+        self.criteria.iter().all(|c| c.matches(token))
+            && last_used_within(token, self.from, self.to)
+    }
+}
+
+/// What a request to the ActiveGate token list asks for: pages of 100 to 3000, 100 by default.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActiveGateQuery {
+    pub offset: usize,
+    pub params: Pairs,
+    pub page_size: usize,
+}
+
+impl ActiveGateQuery {
+    pub fn parse(query: Option<&str>) -> Result<Self, Violation> {
+        let (offset, params) = paging(pairs(query)).map_err(violation("nextPageKey"))?;
+        let page_size = page_size(&params, 100, 3000, 100).map_err(violation("pageSize"))?;
+        Ok(ActiveGateQuery {
+            offset,
+            params,
+            page_size,
+        })
+    }
+}
+
+/// What a request to the v1 token list asks for: `limit`, `user`, every `permissions` (all
+/// must match), `from`/`to` in milliseconds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct V1Query {
+    pub limit: usize,
+    pub user: Option<String>,
+    pub permissions: Vec<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+impl V1Query {
+    pub fn parse(query: Option<&str>) -> Result<Self, Violation> {
+        let params = pairs(query);
+        let limit = match get(&params, "limit") {
+            None => 1000,
+            Some(v) => v
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n <= 1_000_000)
+                .ok_or_else(|| violation("limit")("must be a number from 0 to 1000000".into()))?,
+        };
+        let millis = |name: &'static str| -> Result<Option<DateTime<Utc>>, Violation> {
+            get(&params, name)
+                .map(|v| {
+                    v.trim()
+                        .parse::<i64>()
+                        .ok()
+                        .and_then(|ms| Utc.timestamp_millis_opt(ms).single())
+                        .ok_or_else(|| {
+                            violation(name)("must be a timestamp in UTC milliseconds".into())
+                        })
+                })
+                .transpose()
+        };
+        Ok(V1Query {
+            limit,
+            user: get(&params, "user").map(str::to_owned),
+            permissions: params
+                .iter()
+                .filter(|(k, _)| k == "permissions")
+                .map(|(_, v)| v.clone())
+                .collect(),
+            from: millis("from")?,
+            to: millis("to")?,
+        })
+    }
+
+    pub fn matches(&self, token: &Token) -> bool {
+        self.user.as_ref().is_none_or(|u| token.owner == *u)
+            && self
+                .permissions
+                .iter()
+                .all(|p| token.scopes.iter().any(|s| s == p))
+            && last_used_within(token, self.from, self.to)
+    }
+}
+
+/// The last-use filter of both list versions: a token never used matches no bound.
+pub fn last_used_within(
+    token: &Token,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+) -> bool {
+    let after_from = from.is_none_or(|from| token.last_used.is_some_and(|used| used >= from));
+    let before_to = to.is_none_or(|to| token.last_used.is_some_and(|used| used <= to));
+    after_from && before_to
+}
 
 /// The query string as name/value pairs, in order, without the `api-token` credential.
 pub fn pairs(query: Option<&str>) -> Pairs {
@@ -347,13 +501,15 @@ fn relative_time(rest: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     }
 }
 
+/// Every step checked: near chrono's limits (about 262,000 years back) the answer is `None`,
+/// not a panic.
 fn go_back(time: DateTime<Utc>, n: i32, unit: &str) -> Option<DateTime<Utc>> {
     let n64 = i64::from(n);
     match unit {
-        "m" => time.checked_sub_signed(Duration::minutes(n64)),
-        "h" => time.checked_sub_signed(Duration::hours(n64)),
-        "d" => time.checked_sub_signed(Duration::days(n64)),
-        "w" => time.checked_sub_signed(Duration::weeks(n64)),
+        "m" => time.checked_sub_signed(Duration::try_minutes(n64)?),
+        "h" => time.checked_sub_signed(Duration::try_hours(n64)?),
+        "d" => time.checked_sub_signed(Duration::try_days(n64)?),
+        "w" => time.checked_sub_signed(Duration::try_weeks(n64)?),
         "M" => time.checked_sub_months(chrono::Months::new(u32::try_from(n).ok()?)),
         "y" => {
             time.checked_sub_months(chrono::Months::new(u32::try_from(n).ok()?.checked_mul(12)?))
@@ -362,7 +518,8 @@ fn go_back(time: DateTime<Utc>, n: i32, unit: &str) -> Option<DateTime<Utc>> {
     }
 }
 
-/// Rounds down to the start of the unit (weeks start on Monday).
+/// Rounds down to the start of the unit (weeks start on Monday); `None` where that start lies
+/// before the earliest date chrono knows.
 fn align(time: DateTime<Utc>, unit: &str) -> Option<DateTime<Utc>> {
     let date = time.date_naive();
     let start_of = |d: NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
@@ -370,7 +527,9 @@ fn align(time: DateTime<Utc>, unit: &str) -> Option<DateTime<Utc>> {
         "m" => time.with_second(0)?.with_nanosecond(0),
         "h" => time.with_minute(0)?.with_second(0)?.with_nanosecond(0),
         "d" => start_of(date),
-        "w" => start_of(date - Duration::days(i64::from(date.weekday().num_days_from_monday()))),
+        "w" => start_of(
+            date.checked_sub_days(Days::new(u64::from(date.weekday().num_days_from_monday())))?,
+        ),
         "M" => start_of(date.with_day(1)?),
         "y" => start_of(date.with_day(1)?.with_month(1)?),
         _ => None,

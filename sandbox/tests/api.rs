@@ -92,8 +92,7 @@ async fn auth_errors_are_dynatrace_shaped() {
 #[tokio::test]
 async fn disabled_and_expired_tokens_fail_to_authenticate_but_answer_by_id() {
     let s = start(Config::default()).await;
-    let (_, body) = s.get("/_sandbox/tokens", None).await;
-    let tokens: Vec<Value> = serde_json::from_str(&body).unwrap();
+    let tokens = s.demo_tokens().await;
     for name in ["ci-deploy (disabled)", "old-exporter (expired)"] {
         let t = tokens.iter().find(|t| t["name"] == name).unwrap();
         let (status, _) = s
@@ -324,9 +323,7 @@ async fn the_v1_endpoints() {
 #[tokio::test]
 async fn cors_on_and_off() {
     let on = start(Config::default()).await;
-    let preflight = on
-        .preflight("/api/v2/apiTokens/lookup", Some("POST"))
-        .await;
+    let preflight = on.preflight("/api/v2/apiTokens/lookup", Some("POST")).await;
     assert_eq!(
         preflight.headers()["access-control-allow-origin"],
         "http://page.example"
@@ -376,7 +373,7 @@ async fn faults_and_rate_limits() {
     ];
     for (kind, status, content_type) in cases {
         let (st, _, _) = s
-            .call(Method::PUT, "/_sandbox/fault", None, Some(set(kind)))
+            .control(Method::PUT, "/_sandbox/fault", Some(set(kind)))
             .await;
         assert_eq!(st, StatusCode::NO_CONTENT, "{kind}");
         let (st, headers, body) = s
@@ -406,10 +403,9 @@ async fn faults_and_rate_limits() {
     }
 
     let (st, _, _) = s
-        .call(
+        .control(
             Method::PUT,
             "/_sandbox/fault",
-            None,
             Some(json!({"kind": "hang"})),
         )
         .await;
@@ -421,12 +417,11 @@ async fn faults_and_rate_limits() {
         .send()
         .await;
     assert!(hung.unwrap_err().is_timeout());
-    s.call(Method::DELETE, "/_sandbox/fault", None, None).await;
+    s.control(Method::DELETE, "/_sandbox/fault", None).await;
     let (st, _, _) = s
-        .call(
+        .control(
             Method::PUT,
             "/_sandbox/fault",
-            None,
             Some(json!({"kind": "gremlins"})),
         )
         .await;

@@ -1,6 +1,6 @@
 //! The `dt-sandbox` binary: flags, the start-up lines, a large environment, shutdown; and the
-//! behaviour switches that tests of the app rely on (static files, CORS of the control API,
-//! latency).
+//! behaviour switches that tests of the app rely on (static files, no CORS on the control API,
+//! faults from the command line, latency).
 
 mod common;
 
@@ -27,6 +27,16 @@ fn bad_flags_exit_2_with_a_message_and_the_usage() {
         (&["--fault", "gremlins"], "--fault"),
         (&["--admin-token", "short"], "--admin-token"),
         (&["--rate-limit", "0"], "--rate-limit"),
+        (&["--tokens", "99999999999"], "--tokens"),
+        (
+            &["--retry-after", "7"],
+            "--retry-after goes with --fault rate-limit",
+        ),
+        (&["--fault", "hang", "--retry-after", "7"], "--retry-after"),
+        (
+            &["--fault", "rate-limit", "--retry-after", "soon"],
+            "--retry-after",
+        ),
         (&["--serve-dir", "/nonexistent-dir"], "index.html"),
     ] {
         let out = Command::new(BIN).args(args).output().unwrap();
@@ -144,17 +154,25 @@ async fn serves_the_app_with_a_fallback_to_index_html() {
 }
 
 #[tokio::test]
-async fn the_control_api_works_with_and_without_cors() {
+async fn the_control_api_sends_no_cors_headers_with_cors_on_or_off() {
     let on = start(Config::default()).await;
+    // A page's preflight before PUT /_sandbox/fault: no CORS header, so the browser stops there.
     let preflight = on.preflight("/_sandbox/fault", Some("PUT")).await;
-    assert_eq!(
-        preflight.headers()["access-control-allow-origin"],
-        "http://page.example"
-    );
-    assert!(preflight.headers()["access-control-allow-methods"]
-        .to_str()
-        .unwrap()
-        .contains("PUT"));
+    assert_no_cors(preflight.headers(), "preflight, CORS on");
+    // Even the allowed call, with the admin token, carries none.
+    let (status, headers, _) = on.control(Method::GET, "/_sandbox/tokens", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_no_cors(&headers, "GET /_sandbox/tokens, CORS on");
+    let health = on
+        .client
+        .get(format!("{}/_sandbox/health", on.base))
+        .header("Origin", "http://page.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+    assert_no_cors(health.headers(), "health, CORS on");
+    // The API itself keeps its CORS.
     let api = on.preflight("/api/v2/apiTokens/lookup", None).await;
     assert_eq!(
         api.headers()["access-control-allow-methods"],
@@ -172,15 +190,14 @@ async fn the_control_api_works_with_and_without_cors() {
     })
     .await;
     let (status, headers, _) = off
-        .call(
+        .control(
             Method::PUT,
             "/_sandbox/fault",
-            None,
             Some(json!({"kind": "server-error", "times": 1})),
         )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    assert!(headers.get("access-control-allow-origin").is_none());
+    assert_no_cors(&headers, "PUT /_sandbox/fault, CORS off");
     let (status, _) = off.lookup(EXAMPLE, EXAMPLE).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     let (status, headers, _) = off
@@ -188,6 +205,87 @@ async fn the_control_api_works_with_and_without_cors() {
         .await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
     assert!(headers.get("access-control-allow-origin").is_none());
+}
+
+fn assert_no_cors(headers: &reqwest::header::HeaderMap, what: &str) {
+    let cors: Vec<&str> = headers
+        .keys()
+        .map(|k| k.as_str())
+        .filter(|k| k.starts_with("access-control-"))
+        .collect();
+    assert!(cors.is_empty(), "{what}: {cors:?}");
+}
+
+/// Started without `--admin-token`, the sandbox makes up an admin token, prints it, and the
+/// control API takes exactly that one (this is how `make demo` runs).
+#[tokio::test]
+async fn a_generated_admin_token_is_printed_and_opens_the_control_api() {
+    let mut child = Command::new(BIN)
+        .args(["--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut next = || lines.next().unwrap().unwrap();
+    let base = next()
+        .strip_prefix("dt-sandbox listening on ")
+        .expect("first line")
+        .to_owned();
+    let admin = loop {
+        if next().starts_with("Access token for looking up IDs") {
+            break next().trim().to_owned();
+        }
+    };
+    assert!(admin.starts_with("dt0c01.SANDBOXADMIN"), "{admin}");
+    assert_ne!(
+        admin,
+        format!("dt0c01.SANDBOXADMIN2222222222222.{SECRET}"),
+        "generated, not fixed"
+    );
+    let client = reqwest::Client::new();
+    let tokens = |auth: Option<String>| {
+        let mut req = client.get(format!("{base}/_sandbox/tokens"));
+        if let Some(a) = auth {
+            req = req.header("Authorization", a);
+        }
+        req.send()
+    };
+    assert_eq!(
+        tokens(None).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let listed: Value = tokens(Some(format!("Api-Token {admin}")))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["token"] == admin.as_str()));
+    assert!(terminate(&mut child).success());
+}
+
+/// The browser tests start one sandbox per fault, so the rate limit's Retry-After is a flag.
+#[tokio::test]
+async fn a_fault_from_the_command_line_with_its_retry_after() {
+    let (mut child, base, _) = spawn(&["--fault", "rate-limit", "--retry-after", "7"]);
+    let client = reqwest::Client::new();
+    for _ in 0..2 {
+        let res = client
+            .post(format!("{base}/api/v2/apiTokens/lookup"))
+            .header("Authorization", format!("Api-Token {EXAMPLE}"))
+            .json(&json!({ "token": EXAMPLE }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(res.headers()["retry-after"], "7");
+    }
+    assert!(terminate(&mut child).success());
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! The token taken apart: kind, coloured parts (secret masked), what was stripped, warnings, or
 //! the exact character that is wrong.
 
-use dt_core::token::{ParseError, ParsedToken, PartRole};
+use dt_core::token::{ParseError, ParsedToken, PartRole, Pointer};
 use yew::prelude::*;
 
 #[derive(Clone, PartialEq, Properties)]
@@ -17,8 +17,8 @@ pub fn Anatomy(props: &AnatomyProps) -> Html {
         Ok(token) => parsed(token),
         Err(error) => html! {
             <div data-testid="parse-error">
-                if let Some(index) = error.index() {
-                    { pointer(&props.input, index) }
+                if let Some(pointer) = error.pointer(&props.input) {
+                    { pointer_view(&pointer) }
                 }
                 <ul class="dtc-messages">
                     <li class="dtc-msg dtc-msg-bad">{ error.to_string() }</li>
@@ -28,42 +28,16 @@ pub fn Anatomy(props: &AnatomyProps) -> Html {
     }
 }
 
-/// The input around the error, with the offending character marked. Whatever may be secret
-/// (from the second dot on, or all of a string without a `dt0` prefix) stays masked: only the
-/// marked character itself is shown, made visible if it is invisible.
-fn pointer(input: &str, index: usize) -> Html {
-    const CONTEXT: usize = 24;
-    let chars: Vec<char> = input.chars().collect();
-    if index > chars.len() {
-        return html! {};
-    }
-    let start_of_token = input.to_ascii_lowercase().find("dt0").map(|b| input[..b].chars().count());
-    let secret_from = start_of_token.and_then(|start| {
-        chars.iter().enumerate().skip(start).filter(|(_, c)| **c == '.').nth(1).map(|(i, _)| i + 1)
-    });
-    let is_secret = |i: usize| match (start_of_token, secret_from) {
-        (None, _) => true,
-        (Some(start), _) if i < start => false,
-        (_, Some(from)) => i >= from,
-        _ => false,
-    };
-    let from = index.saturating_sub(CONTEXT);
-    let to = (index + CONTEXT + 1).min(chars.len());
-    let shown = |range: std::ops::Range<usize>| -> String {
-        range.map(|i| if is_secret(i) { '•' } else if chars[i].is_control() { ' ' } else { chars[i] }).collect()
-    };
-    let marked = match chars.get(index) {
-        Some(c) if c.is_whitespace() || c.is_control() || !c.is_ascii() && c.len_utf8() > 1 && matches!(*c as u32, 0x00A0 | 0x00AD | 0x180E | 0x2000..=0x206F | 0xFEFF) => format!("U+{:04X}", *c as u32),
-        Some(c) => c.to_string(),
-        None => "⌷".to_owned(),
-    };
+/// The input around the error, with the offending character marked. dt-core decides what may be
+/// shown ([`Pointer`]: secret characters arrive masked); this only draws it.
+fn pointer_view(pointer: &Pointer) -> Html {
     html! {
-        <div class="dtc-anatomy dtc-pointer" aria-label={format!("The error is at position {}", index + 1)}>
-            if from > 0 { <span class="dtc-part" data-part="separator">{ "…" }</span> }
-            { shown(from..index) }
-            <mark class="dtc-mark">{ marked }</mark>
-            { shown((index + 1).min(chars.len())..to) }
-            if to < chars.len() { <span class="dtc-part" data-part="separator">{ "…" }</span> }
+        <div class="dtc-anatomy dtc-pointer" aria-label={format!("The error is at position {}", pointer.index + 1)}>
+            if pointer.clipped_before { <span class="dtc-part" data-part="separator">{ "…" }</span> }
+            { &pointer.before }
+            <mark class="dtc-mark">{ &pointer.at }</mark>
+            { &pointer.after }
+            if pointer.clipped_after { <span class="dtc-part" data-part="separator">{ "…" }</span> }
         </div>
     }
 }

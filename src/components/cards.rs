@@ -32,7 +32,12 @@ fn standing(enabled: Option<bool>, expires: Option<DateTime<Utc>>, now: DateTime
 
 fn status_line(standing: Standing, detail: String) -> Html {
     let mut chars = detail.chars();
-    let detail: String = chars.next().map(|c| c.to_ascii_uppercase()).into_iter().chain(chars).collect();
+    let detail: String = chars
+        .next()
+        .map(|c| c.to_ascii_uppercase())
+        .into_iter()
+        .chain(chars)
+        .collect();
     let (tone, headline) = match standing {
         Standing::Disabled => ("bad", "Disabled"),
         Standing::Expired => ("bad", "Expired"),
@@ -86,7 +91,13 @@ fn export_json<T: serde::Serialize>(value: &T) -> String {
 }
 
 /// Name, ID and the card's actions: copy the ID, copy a JSON export, open the environment.
-fn card_head(name: Option<&str>, unnamed: &'static str, id: &str, json: String, page: Option<String>) -> Html {
+fn card_head(
+    name: Option<&str>,
+    unnamed: &'static str,
+    id: &str,
+    json: String,
+    page: Option<String>,
+) -> Html {
     html! {
         <div class="dtc-card-head">
             <div class="dtc-grow">
@@ -120,7 +131,10 @@ pub fn ApiTokenCard(props: &ApiTokenCardProps) -> Html {
     let standing = standing(t.enabled, t.expiration_date, now);
     let detail = match standing {
         Standing::Disabled => "This token is switched off and cannot authenticate.".to_owned(),
-        Standing::Expired => "It no longer authenticates; Dynatrace deletes expired tokens after about 7 days.".to_owned(),
+        Standing::Expired => {
+            "It no longer authenticates; Dynatrace deletes expired tokens after about 7 days."
+                .to_owned()
+        }
         Standing::ExpiringSoon => format!(
             "{}; whatever uses it stops working then.",
             dt_core::time::describe_expiry(t.expiration_date, now)
@@ -128,7 +142,10 @@ pub fn ApiTokenCard(props: &ApiTokenCardProps) -> Html {
         Standing::Active if props.authenticated_itself => {
             "Enabled, and it just authenticated its own look-up: it works right now.".to_owned()
         }
-        Standing::Active => format!("Enabled; {}.", dt_core::time::describe_expiry(t.expiration_date, now)),
+        Standing::Active => format!(
+            "Enabled; {}.",
+            dt_core::time::describe_expiry(t.expiration_date, now)
+        ),
     };
     let id = t.id.clone().unwrap_or_default();
     let scopes = t.scopes.clone().unwrap_or_default();
@@ -202,7 +219,10 @@ pub fn ActiveGateCard(props: &ActiveGateCardProps) -> Html {
     let standing = standing(None, t.expiration_date, now);
     let detail = match standing {
         Standing::Expired => "An ActiveGate using it can no longer connect.".to_owned(),
-        _ => format!("{}.", dt_core::time::describe_expiry(t.expiration_date, now)),
+        _ => format!(
+            "{}.",
+            dt_core::time::describe_expiry(t.expiration_date, now)
+        ),
     };
     let id = t.id.clone().unwrap_or_default();
     html! {

@@ -15,7 +15,9 @@ pub fn CopyButton(props: &CopyButtonProps) -> Html {
     let onclick = {
         let (copied, text) = (copied.clone(), props.text.clone());
         Callback::from(move |_: MouseEvent| {
-            let Some(clipboard) = web_sys::window().map(|w| w.navigator().clipboard()) else { return };
+            let Some(clipboard) = web_sys::window().map(|w| w.navigator().clipboard()) else {
+                return;
+            };
             let promise = clipboard.write_text(&text);
             let copied = copied.clone();
             wasm_bindgen_futures::spawn_local(async move {

@@ -17,7 +17,10 @@ pub struct ErrorPanelProps {
 
 #[function_component]
 pub fn ErrorPanel(props: &ErrorPanelProps) -> Html {
-    let (title, next, details) = describe(&props.error, props.self_lookup && props.token.as_ref().is_some_and(|t| t.secret().is_some()));
+    let (title, next, details) = describe(
+        &props.error,
+        props.self_lookup && props.token.as_ref().is_some_and(|t| t.secret().is_some()),
+    );
     html! {
         <div class="dtc-panel dtc-error" role="alert" data-testid="error-panel">
             <h2>{ title }</h2>
@@ -39,6 +42,12 @@ fn describe(error: &CheckError, self_lookup: bool) -> (String, String, Html) {
             (*reason).to_owned(),
             html! {},
         ),
+        CheckError::Redirected { .. } => (
+            "The environment answered with a redirect".into(),
+            error.to_string(),
+            html! { <p>{ "Redirects are refused so that a token is never sent on to another host. Point Environment URL at the address that answers the API directly (for SaaS: https://<id>.live.dynatrace.com), or fix the proxy that redirects." }</p> },
+        ),
+        CheckError::NotSendable { .. } => ("This can't be sent".into(), error.to_string(), html! {}),
         CheckError::Api(ApiError::Unauthorized { .. }) if self_lookup => (
             "The token did not authenticate".into(),
             "The environment refused the token itself (401). It is disabled, expired, or belongs to another environment: check the environment URL, or look it up by ID with an access token to see why.".into(),

@@ -1,16 +1,28 @@
-//! Where calls go, and with which credential.
+//! Where calls go, and with which credential. The person decides where calls go: a link's
+//! environment waits here for an answer, and the "Calls go to" line says what kind of host it
+//! is, with a warning for names that imitate Dynatrace's and for a page served over plain http.
 
+use dt_core::dynatrace::environment::{HostStanding, PageTransport};
 use dt_core::dynatrace::{EnvironmentUrl, EnvironmentUrlError};
 use yew::prelude::*;
 
-use super::input_value;
+use super::{absolute_url, input_value, page_transport};
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct SettingsProps {
     pub environment_input: String,
     pub environment: Option<Result<EnvironmentUrl, EnvironmentUrlError>>,
+    /// An environment a link asks for, waiting for an answer.
+    #[prop_or_default]
+    pub proposed: Option<EnvironmentUrl>,
     pub access_token: String,
     pub on_environment: Callback<String>,
+    /// The field lost focus with a changed value: the environment was used.
+    #[prop_or_default]
+    pub on_environment_used: Callback<()>,
+    /// The answer to a proposed environment: `true` to use it.
+    #[prop_or_default]
+    pub on_proposal: Callback<bool>,
     pub on_access_token: Callback<String>,
 }
 
@@ -18,8 +30,20 @@ pub struct SettingsProps {
 pub fn Settings(props: &SettingsProps) -> Html {
     let env_id = "dtc-environment";
     let token_id = "dtc-access-token";
-    let on_env = props.on_environment.reform(|e: InputEvent| input_value(&e));
-    let on_token = props.on_access_token.reform(|e: InputEvent| input_value(&e));
+    let on_env = props.on_environment.reform(|e: InputEvent| {
+        let value = input_value(&e);
+        // A token pasted here leaves the field at once; the state says why.
+        if dt_core::dynatrace::environment::looks_like_token(&value) {
+            if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                input.set_value("");
+            }
+        }
+        value
+    });
+    let on_used = props.on_environment_used.reform(|_: Event| ());
+    let on_token = props
+        .on_access_token
+        .reform(|e: InputEvent| input_value(&e));
     let invalid = matches!(props.environment, Some(Err(_)));
 
     let where_to = match &props.environment {
@@ -27,11 +51,12 @@ pub fn Settings(props: &SettingsProps) -> Html {
             <>
                 <p class="dtc-where" id="dtc-environment-where">
                     <span>{ "Calls go to" }</span>
-                    <code data-testid="api-base">{ super::absolute_url(&env.api_base()) }</code>
+                    <code data-testid="api-base">{ absolute_url(&env.api_base()) }</code>
                     if let Some(id) = env.environment_id() {
                         <span class="dtc-badge">{ format!("environment {id}") }</span>
                     }
                 </p>
+                { standing_note(env.standing()) }
                 if !env.notes().is_empty() {
                     <ul class="dtc-notes">
                         { for env.notes().iter().map(|n| html! { <li>{ n }</li> }) }
@@ -48,6 +73,10 @@ pub fn Settings(props: &SettingsProps) -> Html {
     html! {
         <section class="dtc-panel" aria-labelledby="dtc-settings-title">
             <h2 id="dtc-settings-title">{ "Environment" }</h2>
+            { plain_http_warning() }
+            if let Some(proposed) = &props.proposed {
+                { proposal(proposed, props.environment.as_ref().and_then(|e| e.as_ref().ok()), &props.on_proposal) }
+            }
             <div class="dtc-field">
                 <label for={env_id}>{ "Environment URL" }</label>
                 <input
@@ -55,13 +84,14 @@ pub fn Settings(props: &SettingsProps) -> Html {
                     class="dtc-input"
                     type="url"
                     inputmode="url"
-                    autocomplete="url"
+                    autocomplete="off"
                     spellcheck="false"
                     placeholder="https://abc12345.live.dynatrace.com (empty: this page's own server)"
                     value={props.environment_input.clone()}
                     aria-invalid={invalid.to_string()}
                     aria-describedby="dtc-environment-where"
                     oninput={on_env}
+                    onchange={on_used}
                 />
                 { where_to }
             </div>
@@ -85,5 +115,58 @@ pub fn Settings(props: &SettingsProps) -> Html {
                 </p>
             </div>
         </section>
+    }
+}
+
+/// What kind of host calls go to: nothing for a documented SaaS host, a note for any other,
+/// a warning for a look-alike.
+pub(crate) fn standing_note(standing: HostStanding) -> Html {
+    let tone = match standing {
+        HostStanding::DynatraceSaas => return html! {},
+        HostStanding::LookAlike(_) => "warn",
+        _ => "note",
+    };
+    html! {
+        <p class="dtc-standing" data-tone={tone} data-testid="host-standing">{ standing.to_string() }</p>
+    }
+}
+
+/// A page that came over plain http from another machine: said before any token is sent.
+pub(crate) fn plain_http_warning() -> Html {
+    if page_transport() != PageTransport::PlainHttp {
+        return html! {};
+    }
+    html! {
+        <p class="dtc-standing" data-tone="warn" data-testid="plain-http-warning">
+            { "Warning: this page came over plain http from another machine. Anyone on the way can read or change it, and a token sent to its own server travels unencrypted. Open the page over https before you check a token." }
+        </p>
+    }
+}
+
+/// A link asks for another environment: nothing is sent or stored until the person answers.
+fn proposal(
+    proposed: &EnvironmentUrl,
+    current: Option<&EnvironmentUrl>,
+    on_answer: &Callback<bool>,
+) -> Html {
+    let accept = on_answer.reform(|_: MouseEvent| true);
+    let refuse = on_answer.reform(|_: MouseEvent| false);
+    let current = current.map_or_else(
+        || "the environment set below".to_owned(),
+        |c| absolute_url(&c.api_base()),
+    );
+    html! {
+        <div class="dtc-confirm" role="group" aria-labelledby="dtc-confirm-title" aria-describedby="dtc-confirm-text" data-testid="environment-confirm">
+            <p class="dtc-confirm-title" id="dtc-confirm-title">{ "A link asks to change where tokens are sent" }</p>
+            <p id="dtc-confirm-text">
+                { "Calls would go to " }<code>{ absolute_url(&proposed.api_base()) }</code>
+                { " instead of " }<code>{ current }</code>{ ". Nothing is sent or remembered until you choose." }
+            </p>
+            { standing_note(proposed.standing()) }
+            <div class="dtc-row">
+                <button type="button" class="dtc-btn dtc-btn-primary" onclick={accept}>{ "Use the link's environment" }</button>
+                <button type="button" class="dtc-btn" onclick={refuse}>{ "Keep the current one" }</button>
+            </div>
+        </div>
     }
 }

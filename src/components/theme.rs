@@ -12,7 +12,9 @@ pub struct ThemeToggleProps {
 #[function_component]
 pub fn ThemeToggle(props: &ThemeToggleProps) -> Html {
     let next = if props.dark { "light" } else { "dark" };
-    let onclick = props.on_change.reform(move |_: MouseEvent| Some(next.to_owned()));
+    let onclick = props
+        .on_change
+        .reform(move |_: MouseEvent| Some(next.to_owned()));
     html! {
         <button type="button" class="dtc-btn dtc-btn-small" aria-pressed={props.dark.to_string()} {onclick}>
             { "Dark mode" }

@@ -10,7 +10,11 @@ use yew::prelude::*;
 pub fn rel_time(at: DateTime<Utc>, now: DateTime<Utc>, prefix: &str) -> Html {
     let exact = local_time(at);
     let relative = dt_core::time::relative(at, now);
-    let text = if prefix.is_empty() { relative } else { format!("{prefix} {relative}") };
+    let text = if prefix.is_empty() {
+        relative
+    } else {
+        format!("{prefix} {relative}")
+    };
     html! {
         <time datetime={dt_core::date::format_iso_millis(at)} title={exact.clone()} tabindex="0" aria-label={format!("{text} ({exact})")}>
             { text }
@@ -20,6 +24,8 @@ pub fn rel_time(at: DateTime<Utc>, now: DateTime<Utc>, prefix: &str) -> Html {
 
 /// The person's own time zone and locale, from the browser.
 pub fn local_time(at: DateTime<Utc>) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at.timestamp_millis() as f64));
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        at.timestamp_millis() as f64
+    ));
     String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
 }

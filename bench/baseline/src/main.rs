@@ -15,7 +15,9 @@ fn App() -> Html {
         Callback::from(move |_| {
             let text = text.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let reply = gloo_net::http::Request::get("/api/v2/apiTokens/x").send().await;
+                let reply = gloo_net::http::Request::get("/api/v2/apiTokens/x")
+                    .send()
+                    .await;
                 let shown = match reply {
                     Ok(r) => match r.json::<Answer>().await {
                         Ok(a) => a.name.unwrap_or_default(),

@@ -9,10 +9,15 @@ use serde_json::Value;
 
 use super::json::{parse_json, FromJson, ParseJson};
 use super::models::{ConstraintViolation, ErrorBody, ErrorEnvelope};
+use crate::text::{one_line, redact};
 
 /// Everything that can come back instead of metadata. Each variant keeps what caused it
 /// (status, Dynatrace's message, the violations, the page title) so that [`ApiError::title`]
 /// and [`ApiError::next_step`] can say what happened and what to do.
+///
+/// Text from the other side (messages, violations, page titles, parser messages) is stored as
+/// [`crate::text::one_line`] made it, so that no `Display`, `Debug` or panel can show a token it
+/// echoes.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum ApiError {
     /// 400: the request was malformed; Dynatrace lists what is wrong.
@@ -59,16 +64,28 @@ pub enum ApiError {
         content_type: String,
         snippet: String,
     },
-    /// JSON, but not the shape the endpoint documents; `detail` is serde's message, with the
-    /// field it is about when that can be found.
+    /// A success without a body, where metadata belongs.
+    #[error("The answer was empty (status {status})")]
+    EmptyBody { status: u16 },
+    /// JSON-looking text that does not parse (cut off, or not JSON after all); `detail` is the
+    /// parser's message: where and how it is broken.
+    #[error("The answer is broken JSON (status {status}): {detail}")]
+    BrokenJson { status: u16, detail: String },
+    /// JSON, but not the shape the endpoint documents; `detail` names the field and what is
+    /// wrong with it.
     #[error("The answer did not have the expected shape (status {status}): {detail}")]
     UnexpectedShape { status: u16, detail: String },
     /// The call got no answer the page may read. `cross_origin` is the hint the browser client
     /// adds: to another origin the likely cause is CORS, to our own origin a server that is down.
     #[error("The call got no answer: {detail}")]
     Network { detail: String, cross_origin: bool },
+    /// The fetch failed while the browser says it is offline: no network at all, so neither
+    /// CORS nor the server is to blame.
+    #[error("The browser is offline")]
+    Offline,
     /// No answer within the client's time limit.
-    #[error("No answer within {} ms", after.as_millis())]
+    // u64, not the u128 `as_millis` gives: formatting a u128 costs the page 0.7 KB gzip.
+    #[error("No answer within {} ms", u64::try_from(after.as_millis()).unwrap_or(u64::MAX))]
     Timeout { after: Duration },
     /// Cancelled because a newer check replaced it.
     #[error("Cancelled")]
@@ -80,7 +97,7 @@ impl ApiError {
     /// page (then the browser blocking it is the likely cause).
     pub fn network(detail: impl Into<String>, cross_origin: bool) -> Self {
         ApiError::Network {
-            detail: detail.into(),
+            detail: one_line(&detail.into(), MESSAGE_CHARS),
             cross_origin,
         }
     }
@@ -96,8 +113,13 @@ impl ApiError {
             ApiError::Server { status, .. }
             | ApiError::UnexpectedStatus { status, .. }
             | ApiError::NotJson { status, .. }
+            | ApiError::EmptyBody { status }
+            | ApiError::BrokenJson { status, .. }
             | ApiError::UnexpectedShape { status, .. } => Some(*status),
-            ApiError::Network { .. } | ApiError::Timeout { .. } | ApiError::Aborted => None,
+            ApiError::Network { .. }
+            | ApiError::Offline
+            | ApiError::Timeout { .. }
+            | ApiError::Aborted => None,
         }
     }
 
@@ -108,6 +130,7 @@ impl ApiError {
             ApiError::RateLimited { .. }
                 | ApiError::Server { .. }
                 | ApiError::Network { .. }
+                | ApiError::Offline
                 | ApiError::Timeout { .. }
         )
     }
@@ -150,9 +173,8 @@ impl ApiError {
                     "The answer is not from the Dynatrace API (status {status}, {content_type})"
                 )
             }
-            ApiError::UnexpectedShape { detail, .. } if detail.starts_with(super::json::NOT_JSON) => {
-                "The answer is broken JSON".into()
-            }
+            ApiError::EmptyBody { .. } => "The answer was empty".into(),
+            ApiError::BrokenJson { .. } => "The answer is broken JSON".into(),
             ApiError::UnexpectedShape { .. } => "The answer has an unexpected shape".into(),
             ApiError::Network {
                 cross_origin: true, ..
@@ -161,6 +183,7 @@ impl ApiError {
                 cross_origin: false,
                 ..
             } => "The server is unreachable".into(),
+            ApiError::Offline => "The browser is offline".into(),
             ApiError::Timeout { after } => format!(
                 "No answer after {} seconds (timed out)",
                 after.as_secs().max(1)
@@ -173,12 +196,12 @@ impl ApiError {
     pub fn next_step(&self) -> String {
         let says = |m: &Option<String>| {
             m.as_deref()
-                .map(|m| format!(" Dynatrace says: \u{201c}{}\u{201d}", short(m)))
+                .map(|m| format!(" Dynatrace says: \u{201c}{}\u{201d}", sentence(m)))
                 .unwrap_or_default()
         };
         match self {
             ApiError::BadRequest { message, violations } if violations.is_empty() => {
-                format!("Dynatrace says: \u{201c}{}\u{201d}. Check the token ID for typos.", short(message))
+                format!("Dynatrace says: \u{201c}{}\u{201d}. Check the token ID for typos.", sentence(message))
             }
             ApiError::BadRequest { .. } => "Dynatrace listed what is wrong:".into(),
             ApiError::Unauthorized { message } => format!(
@@ -204,13 +227,13 @@ impl ApiError {
             ),
             ApiError::NotJson { snippet, .. } if snippet.is_empty() => "Something other than the Dynatrace API answered, such as a proxy, a login page or a web server. Check the environment URL, or the proxy that forwards /api/.".into(),
             ApiError::NotJson { snippet, .. } => format!("Something other than the Dynatrace API answered (its page says \u{201c}{snippet}\u{201d}), such as a proxy, a login page or a web server. Check the environment URL, or the proxy that forwards /api/."),
-            ApiError::UnexpectedShape { detail, .. } if detail == EMPTY_BODY => "The answer was empty where token metadata belongs: something other than the Dynatrace API may have answered. Check the environment URL and any proxy in between.".into(),
-            ApiError::UnexpectedShape { detail, .. } if detail.starts_with(super::json::NOT_JSON) => format!(
-                "The answer is broken JSON ({}): it may have been cut off, or something other than the Dynatrace API answered. Try again; if it persists, check the environment URL and any proxy in between.",
-                &detail[super::json::NOT_JSON.len()..]
+            ApiError::EmptyBody { .. } => "The answer was empty where token metadata belongs: something other than the Dynatrace API may have answered. Check the environment URL and any proxy in between.".into(),
+            ApiError::BrokenJson { detail, .. } => format!(
+                "The answer is broken JSON ({detail}): it may have been cut off, or something other than the Dynatrace API answered. Try again; if it persists, check the environment URL and any proxy in between."
             ),
             ApiError::UnexpectedShape { detail, .. } => format!("The answer was JSON but not token metadata ({detail}). Check that the URL points at a Dynatrace environment, not at another service."),
             ApiError::Network { cross_origin: true, .. } => "The browser got no answer it may read. Most likely the environment does not allow calls from this page's origin (CORS), which Dynatrace does not document; otherwise the host is unreachable. Serve this page behind a reverse proxy that forwards /api/ to your environment and leave the environment URL empty (see the README), or check the URL and your network.".into(),
+            ApiError::Offline => "This browser has no network connection, so nothing was sent. Parsing and scanning still work here; connect to a network, then check again.".into(),
             ApiError::Network { cross_origin: false, .. } => "Nothing answered at this page's own server. Check that the reverse proxy (or the sandbox) is running and forwards /api/.".into(),
             ApiError::Timeout { .. } => "The environment or a proxy in between did not answer in time. Check the URL and your network, then try again.".into(),
             ApiError::Aborted => "A newer check replaced this one.".into(),
@@ -218,17 +241,12 @@ impl ApiError {
     }
 }
 
-/// The detail of an `UnexpectedShape` for a success without a body.
-const EMPTY_BODY: &str = "the body was empty";
+/// How much of a message, a violation or a detail is kept: enough for a sentence.
+const MESSAGE_CHARS: usize = 200;
 
-/// A server's message, kept short enough for a sentence.
-fn short(message: &str) -> String {
-    let clean: String = message
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(200)
-        .collect();
-    clean.trim().trim_end_matches('.').to_owned()
+/// A stored (already redacted) message inside a sentence that adds its own full stop.
+fn sentence(message: &str) -> &str {
+    message.trim_end_matches('.')
 }
 
 fn wait_text(wait: Duration) -> String {
@@ -255,7 +273,12 @@ pub fn decode_response<T: FromJson>(
     body: &str,
     now: DateTime<Utc>,
 ) -> Result<T, ApiError> {
-    let answer = Answer { status, content_type, retry_after, body };
+    let answer = Answer {
+        status,
+        content_type,
+        retry_after,
+        body,
+    };
     decode_response_with(parse_json, answer, now)
 }
 
@@ -279,31 +302,37 @@ pub fn decode_response_with<T: FromJson>(
     let value = decode_json(parse, answer, now)?;
     T::from_json(value).map_err(|e| ApiError::UnexpectedShape {
         status: answer.status,
-        detail: clip(e.to_string()),
+        detail: one_line(&e.to_string(), MESSAGE_CHARS),
     })
 }
 
 /// All of [`decode_response`] but the model: a success body as JSON, or the error it means.
 /// Kept apart so that it exists once in the page, not once per model.
-fn decode_json(parse: ParseJson, answer: Answer<'_>, now: DateTime<Utc>) -> Result<Value, ApiError> {
-    let Answer { status, content_type, retry_after, body } = answer;
+fn decode_json(
+    parse: ParseJson,
+    answer: Answer<'_>,
+    now: DateTime<Utc>,
+) -> Result<Value, ApiError> {
+    let Answer {
+        status,
+        content_type,
+        retry_after,
+        body,
+    } = answer;
     let content_type = content_type.unwrap_or("").trim().to_owned();
     let is_json = content_type.to_ascii_lowercase().contains("json");
     let trimmed = body.trim_start_matches('\u{feff}').trim();
 
     if (200..300).contains(&status) {
         if trimmed.is_empty() {
-            return Err(ApiError::UnexpectedShape {
-                status,
-                detail: EMPTY_BODY.into(),
-            });
+            return Err(ApiError::EmptyBody { status });
         }
         if !is_json && !looks_like_json(trimmed) {
             return Err(not_json(status, &content_type, body));
         }
-        let value = parse(trimmed).map_err(|detail| ApiError::UnexpectedShape {
+        let value = parse(trimmed).map_err(|detail| ApiError::BrokenJson {
             status,
-            detail: clip(detail),
+            detail: one_line(&detail, MESSAGE_CHARS),
         })?;
         // Every model field is optional, so an error envelope would "decode" as empty metadata.
         if let Some(error) = error_in_success(&value) {
@@ -335,13 +364,14 @@ fn decode_json(parse: ParseJson, answer: Answer<'_>, now: DateTime<Utc>) -> Resu
     };
     let message = envelope
         .as_ref()
-        .and_then(|e| e.message.clone())
-        .filter(|m| !m.trim().is_empty());
+        .and_then(|e| e.message.as_deref())
+        .map(|m| one_line(m, MESSAGE_CHARS))
+        .filter(|m| !m.is_empty());
     Err(match status {
         400 => ApiError::BadRequest {
             message: message.unwrap_or_else(|| "the input is invalid".into()),
             violations: envelope
-                .map(|e| e.constraint_violations)
+                .map(|e| e.constraint_violations.iter().map(redacted).collect())
                 .unwrap_or_default(),
         },
         401 => ApiError::Unauthorized { message },
@@ -355,6 +385,18 @@ fn decode_json(parse: ParseJson, answer: Answer<'_>, now: DateTime<Utc>) -> Resu
     })
 }
 
+/// A violation as it may be shown: every field through [`one_line`] (a violation's path or
+/// message may quote the token that was sent).
+fn redacted(violation: &ConstraintViolation) -> ConstraintViolation {
+    let field = |f: &Option<String>| f.as_deref().map(|s| one_line(s, MESSAGE_CHARS));
+    ConstraintViolation {
+        path: field(&violation.path),
+        message: field(&violation.message),
+        parameter_location: field(&violation.parameter_location),
+        location: field(&violation.location),
+    }
+}
+
 /// A success status whose body is Dynatrace's error envelope (seen behind proxies that rewrite
 /// statuses): the envelope's message, so it is not mistaken for empty metadata.
 fn error_in_success(body: &Value) -> Option<String> {
@@ -362,7 +404,7 @@ fn error_in_success(body: &Value) -> Option<String> {
     let message = envelope
         .message
         .as_deref()
-        .map(short)
+        .map(|m| one_line(m, MESSAGE_CHARS))
         .unwrap_or_else(|| "no message".into());
     Some(match envelope.code {
         Some(code) => format!("the body is an error ({code}): {message}"),
@@ -380,18 +422,10 @@ fn not_json(status: u16, content_type: &str, body: &str) -> ApiError {
         content_type: if content_type.is_empty() {
             "no content type".into()
         } else {
-            content_type.chars().take(80).collect()
+            one_line(content_type, 80)
         },
         snippet: snippet(body),
     }
-}
-
-/// At most 200 characters of a detail, for a sentence in the error panel.
-fn clip(detail: String) -> String {
-    if detail.chars().count() <= 200 {
-        return detail;
-    }
-    detail.chars().take(200).chain(std::iter::once('…')).collect()
 }
 
 /// The scope named in `Token is missing required scope. Use one of: apiTokens.read`. When
@@ -401,14 +435,22 @@ pub fn missing_scope(message: &str) -> Option<String> {
     acceptable_scopes(message).into_iter().next()
 }
 
-/// Every scope listed after `Use one of:` in a 403 message, in Dynatrace's order.
+/// Every scope listed after `Use one of:` in a 403 message, in Dynatrace's order. Only names a
+/// scope can have (letters, digits, `.`, `:`, `_`, `-`) that [`crate::text::redact`] leaves as
+/// they are: a message that echoes a token there names no scope.
 pub fn acceptable_scopes(message: &str) -> Vec<String> {
     let Some((_, rest)) = message.split_once("Use one of:") else {
         return Vec::new();
     };
     rest.split(',')
         .map(|s| s.trim().trim_end_matches('.').trim())
-        .filter(|s| !s.is_empty() && s.len() <= 100 && !s.contains(char::is_whitespace))
+        .filter(|s| {
+            !s.is_empty()
+                && s.len() <= 100
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".:_-".contains(c))
+                && redact(s) == *s
+        })
         .map(str::to_owned)
         .collect()
 }
@@ -425,8 +467,8 @@ pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
 }
 
 /// A short, readable hint of what answered: the HTML `<title>` if any, else the text without
-/// markup. Control characters go, common entities are decoded, anything that looks like a
-/// Dynatrace token is replaced (a page might echo the request). At most 120 characters.
+/// markup, with common entities decoded, as [`one_line`] shows it (a page might echo the
+/// request). At most 120 characters.
 fn snippet(body: &str) -> String {
     let head: String = body.chars().take(8192).collect();
     let lower = head.to_ascii_lowercase();
@@ -439,24 +481,7 @@ fn snippet(body: &str) -> String {
         Some(t) if !t.trim().is_empty() => t.to_owned(),
         _ => strip_tags(&head),
     };
-    safe_line(&decode_entities(&text), 120)
-}
-
-/// Text from the other side (a page, a parser's message) made safe to show: one line, any word
-/// that looks like a Dynatrace token hidden (it may echo what was sent), at most `max`
-/// characters.
-pub(crate) fn safe_line(text: &str, max: usize) -> String {
-    let line = text
-        .split(|c: char| c.is_whitespace() || c.is_control())
-        .filter(|w| !w.is_empty())
-        .map(|w| if looks_like_token(w) { "[token hidden]" } else { w })
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut out: String = line.chars().take(max).collect();
-    if line.chars().count() > max {
-        out.push('…');
-    }
-    out
+    one_line(&decode_entities(&text), 120)
 }
 
 fn strip_tags(html: &str) -> String {
@@ -485,16 +510,6 @@ fn decode_entities(text: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// `dt0c01.PUBLIC.SECRET` and the like: a `dt0` word with at least two dots after it.
-fn looks_like_token(word: &str) -> bool {
-    let lower = word.to_ascii_lowercase();
-    lower.find("dt0").is_some_and(|at| {
-        lower
-            .get(at..)
-            .is_some_and(|rest| rest.matches('.').count() >= 2)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -510,6 +525,16 @@ mod tests {
     }
 
     const JSON: Option<&str> = Some("application/json;charset=utf-8");
+
+    #[test]
+    fn offline_says_offline_and_blames_neither_cors_nor_the_server() {
+        let e = ApiError::Offline;
+        assert_eq!(e.title(), "The browser is offline");
+        assert!(e.next_step().contains("no network connection"));
+        assert!(!e.next_step().contains("CORS"));
+        assert_eq!(e.status(), None);
+        assert!(e.is_transient());
+    }
 
     #[test]
     fn metadata_decodes() {
@@ -651,8 +676,12 @@ mod tests {
     fn malformed_or_wrong_json_is_a_shape_error() {
         assert!(matches!(
             decode(200, JSON, r#"{"id": "dt0c01.X", "name": "#),
-            Err(ApiError::UnexpectedShape { .. })
+            Err(ApiError::BrokenJson { status: 200, .. })
         ));
+        assert_eq!(
+            decode(200, JSON, " \n"),
+            Err(ApiError::EmptyBody { status: 200 })
+        );
         assert!(matches!(
             decode(200, JSON, r#"[1,2]"#),
             Err(ApiError::UnexpectedShape { .. })
@@ -667,12 +696,28 @@ mod tests {
     fn broken_empty_and_misshapen_answers_are_told_apart() {
         let broken = decode(200, JSON, r#"{"id": "dt0c01.X", "name": "#).unwrap_err();
         assert_eq!(broken.title(), "The answer is broken JSON");
-        assert!(broken.next_step().starts_with("The answer is broken JSON (it ends too early"), "{}", broken.next_step());
+        assert!(
+            broken
+                .next_step()
+                .starts_with("The answer is broken JSON (it ends too early"),
+            "{}",
+            broken.next_step()
+        );
         let empty = decode(200, JSON, "  ").unwrap_err();
-        assert!(empty.next_step().starts_with("The answer was empty"), "{}", empty.next_step());
+        assert!(
+            empty.next_step().starts_with("The answer was empty"),
+            "{}",
+            empty.next_step()
+        );
         let misshapen = decode(200, JSON, r#"{"enabled":"yes"}"#).unwrap_err();
         assert_eq!(misshapen.title(), "The answer has an unexpected shape");
-        assert!(misshapen.next_step().starts_with("The answer was JSON but not token metadata (enabled: "), "{}", misshapen.next_step());
+        assert!(
+            misshapen
+                .next_step()
+                .starts_with("The answer was JSON but not token metadata (enabled: "),
+            "{}",
+            misshapen.next_step()
+        );
     }
 
     proptest::proptest! {

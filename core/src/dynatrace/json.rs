@@ -19,22 +19,20 @@ use serde_json::{Map, Value};
 pub trait FromJson: Sized {
     fn from_json(value: Value) -> Result<Self, ShapeError>;
 
-    /// Parses JSON text: a syntax error and a shape error are both a [`ShapeError`].
+    /// Parses JSON text: a syntax error and a shape error are both a [`ShapeError`] (for tools
+    /// and tests; answers go through `decode_response`, which tells the two apart).
     fn from_json_str(text: &str) -> Result<Self, ShapeError> {
         let value = parse_json(text).map_err(|message| ShapeError {
             path: String::new(),
-            message,
+            message: format!("not valid JSON: {message}"),
         })?;
         Self::from_json(value)
     }
 }
 
-/// How every parser's complaint begins, so that the error panel can tell broken JSON from JSON of
-/// the wrong shape.
-pub const NOT_JSON: &str = "not valid JSON: ";
-
-/// A JSON parser: text to `Value`, or a message saying what is wrong. [`parse_json`] natively; the
-/// page passes the browser's `JSON.parse` (see `decode_response_with`).
+/// A JSON parser: text to `Value`, or a message saying where and how the text is broken (any
+/// message means broken JSON; `decode_response_with` makes it safe to show). [`parse_json`]
+/// natively; the page passes the browser's `JSON.parse`.
 pub type ParseJson = fn(&str) -> Result<Value, String>;
 
 /// serde_json's parser, with [`syntax_error`]'s wording.
@@ -42,14 +40,7 @@ pub fn parse_json(text: &str) -> Result<Value, String> {
     serde_json::from_str::<Value>(text).map_err(|e| syntax_error(&e))
 }
 
-/// A parser's own message about broken JSON, made safe to show: one line, at most 120
-/// characters, and any word that looks like a Dynatrace token hidden (a parser may quote the
-/// text, and the text may echo what was sent).
-pub fn parser_message(message: &str) -> String {
-    format!("{NOT_JSON}{}", super::error::safe_line(message, 120))
-}
-
-/// Where and how JSON text is broken: `not valid JSON: it ends too early (line 1, column 9)`.
+/// Where and how JSON text is broken: `it ends too early (line 1, column 9)`.
 /// (Worded here rather than with serde_json's `Display`, which brings all of `std::io`'s error
 /// texts into the page.)
 pub fn syntax_error(error: &serde_json::Error) -> String {
@@ -60,11 +51,7 @@ pub fn syntax_error(error: &serde_json::Error) -> String {
         Category::Data => "a value out of range",
         Category::Io => "it could not be read",
     };
-    format!(
-        "{NOT_JSON}{what} (line {}, column {})",
-        error.line(),
-        error.column()
-    )
+    format!("{what} (line {}, column {})", error.line(), error.column())
 }
 
 /// JSON that is not the shape a model needs: where (`apiTokens[2].enabled`, empty for the whole
@@ -128,7 +115,10 @@ impl Fields {
                 map,
                 taken: Vec::new(),
             }),
-            other => Err(ShapeError::at("", format!("expected an object, got {}", brief(&other)))),
+            other => Err(ShapeError::at(
+                "",
+                format!("expected an object, got {}", brief(&other)),
+            )),
         }
     }
 
@@ -193,7 +183,11 @@ impl Fields {
         };
         match parsed {
             Some(t) => Ok(Some(t)),
-            None => Err(expected(key, "an ISO 8601 date or epoch milliseconds", &value)),
+            None => Err(expected(
+                key,
+                "an ISO 8601 date or epoch milliseconds",
+                &value,
+            )),
         }
     }
 
@@ -227,7 +221,9 @@ impl Fields {
     pub fn model<T: FromJson>(&mut self, key: &'static str) -> Result<Option<T>, ShapeError> {
         match self.take(key) {
             None => Ok(None),
-            Some(value) => T::from_json(value).map(Some).map_err(|e| e.within(key, None)),
+            Some(value) => T::from_json(value)
+                .map(Some)
+                .map_err(|e| e.within(key, None)),
         }
     }
 
@@ -276,18 +272,10 @@ fn expected(key: &'static str, what: &str, got: &Value) -> ShapeError {
 
 /// The offending value in an error message, short: `string "yes"`, `number 5`, `a list`.
 /// Fractions are not printed: formatting floats would cost the page 15 KB for one message.
+/// A string is quoted as [`crate::text::one_line`] shows it: the value may be a token.
 fn brief(value: &Value) -> String {
     match value {
-        Value::String(s) => {
-            // Control characters would garble the sentence; shown as `?` (no escaping machinery
-            // for one message).
-            let head: String = s
-                .chars()
-                .take(40)
-                .map(|c| if c.is_control() { '?' } else { c })
-                .collect();
-            format!("string \"{head}\"")
-        }
+        Value::String(s) => format!("string \"{}\"", crate::text::one_line(s, 40)),
         Value::Number(n) => match n.as_i64() {
             Some(i) => format!("number {i}"),
             None => "a fractional or very large number".to_owned(),
@@ -328,7 +316,8 @@ mod tests {
 
     #[test]
     fn errors_name_the_field_and_the_value() {
-        let mut f = Fields::of(json!({"enabled": "yes", "count": -1, "when": 1.5e300, "s": [1]})).unwrap();
+        let mut f =
+            Fields::of(json!({"enabled": "yes", "count": -1, "when": 1.5e300, "s": [1]})).unwrap();
         assert_eq!(
             f.bool("enabled").unwrap_err().to_string(),
             r#"enabled: expected true or false, got string "yes""#
@@ -377,17 +366,30 @@ mod tests {
     fn any_json() -> impl proptest::strategy::Strategy<Value = Value> {
         use proptest::prelude::*;
         let key = prop_oneof![
-            Just("id"), Just("name"), Just("enabled"), Just("creationDate"), Just("scopes"),
-            Just("apiTokens"), Just("values"), Just("totalCount"), Just("pageSize"), Just("error"),
-            Just("code"), Just("constraintViolations"), Just("lastUse"), Just("additionalMetadata"),
-            Just("activeGateType"), Just("other"),
+            Just("id"),
+            Just("name"),
+            Just("enabled"),
+            Just("creationDate"),
+            Just("scopes"),
+            Just("apiTokens"),
+            Just("values"),
+            Just("totalCount"),
+            Just("pageSize"),
+            Just("error"),
+            Just("code"),
+            Just("constraintViolations"),
+            Just("lastUse"),
+            Just("additionalMetadata"),
+            Just("activeGateType"),
+            Just("other"),
         ]
         .prop_map(String::from);
         let leaf = prop_oneof![
             Just(Value::Null),
             any::<bool>().prop_map(Value::Bool),
             any::<i64>().prop_map(Value::from),
-            any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+            any::<f64>()
+                .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
             "[a-zA-Z0-9:.+-]{0,30}".prop_map(Value::String),
             Just(Value::String("2020-11-05T08:15:30.144Z".into())),
         ];
@@ -431,19 +433,38 @@ mod tests {
     }
 
     #[test]
-    fn a_parsers_message_is_made_safe_to_show() {
-        let echoed = "Unexpected token 'x', \"dt0c01.ST2EY72KQINMH574WMNVI7YN.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM x\" is not valid JSON";
-        let shown = parser_message(echoed);
-        assert!(!shown.contains("G3DF"), "{shown}");
-        assert!(shown.starts_with("not valid JSON: Unexpected token"), "{shown}");
-        assert!(parser_message(&"a\nb ".repeat(200)).chars().count() <= 140);
+    fn a_quoted_string_value_hides_a_token() {
+        let secret = "G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM";
+        let mut f =
+            Fields::of(json!({ "enabled": format!("dt0c01.ST2EY72KQINMH574WMNVI7YN.{secret}") }))
+                .unwrap();
+        let shown = f.bool("enabled").unwrap_err().to_string();
+        assert!(
+            !shown.contains("G3DFPBEJ") && !shown.contains("ST2EY72K"),
+            "{shown}"
+        );
+        assert!(
+            shown.starts_with("enabled: expected true or false, got string \"dt0c01."),
+            "{shown}"
+        );
+        let mut f = Fields::of(json!({ "enabled": "a\nb" })).unwrap();
+        assert_eq!(
+            f.bool("enabled").unwrap_err().to_string(),
+            "enabled: expected true or false, got string \"a b\""
+        );
     }
 
     #[test]
     fn syntax_errors_say_so() {
         let e = Item::from_json_str("{\"on\": tru").err().unwrap();
-        assert_eq!(e.message, "not valid JSON: it ends too early (line 1, column 10)");
+        assert_eq!(
+            e.message,
+            "not valid JSON: it ends too early (line 1, column 10)"
+        );
         let e = Item::from_json_str("{\"on\": yes}").err().unwrap();
-        assert_eq!(e.message, "not valid JSON: a syntax error (line 1, column 8)");
+        assert_eq!(
+            e.message,
+            "not valid JSON: a syntax error (line 1, column 8)"
+        );
     }
 }

@@ -11,7 +11,7 @@ pub mod scopes;
 
 pub use environment::{EnvironmentKind, EnvironmentUrl, EnvironmentUrlError};
 pub use error::{decode_response, decode_response_with, Answer, ApiError};
-pub use json::{parse_json, parser_message, FromJson, ParseJson, ShapeError};
+pub use json::{parse_json, FromJson, ParseJson, ShapeError};
 pub use models::{
     ActiveGateToken, ActiveGateTokenList, ActiveGateType, ApiToken, ApiTokenList, ApiTokenSecret,
     ConstraintViolation, EntityShortRepresentation, ErrorBody, ErrorEnvelope, StubList,

@@ -177,11 +177,20 @@ pub struct TokenMetadata {
     pub revoked: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub personal_access_token: Option<bool>,
-    #[serde(serialize_with = "millis_date", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        serialize_with = "millis_date",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created: Option<DateTime<Utc>>,
-    #[serde(serialize_with = "millis_date", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        serialize_with = "millis_date",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expires: Option<DateTime<Utc>>,
-    #[serde(serialize_with = "millis_date", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        serialize_with = "millis_date",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_use: Option<DateTime<Utc>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
@@ -235,7 +244,9 @@ impl std::fmt::Display for ConstraintViolation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let message = self.message.as_deref().unwrap_or("is not valid");
         match (self.path.as_deref(), self.parameter_location.as_deref()) {
-            (Some(path), Some(loc)) => write!(f, "{path} ({}): {message}", loc.to_ascii_lowercase()),
+            (Some(path), Some(loc)) => {
+                write!(f, "{path} ({}): {message}", loc.to_ascii_lowercase())
+            }
             (Some(path), None) => write!(f, "{path}: {message}"),
             _ => f.write_str(message),
         }

@@ -62,7 +62,11 @@ pub struct V1Filter {
 
 impl V1Filter {
     pub fn query_string(&self) -> String {
-        let (limit, from, to) = (self.limit.map(|n| n.to_string()), self.from.map(|n| n.to_string()), self.to.map(|n| n.to_string()));
+        let (limit, from, to) = (
+            self.limit.map(|n| n.to_string()),
+            self.from.map(|n| n.to_string()),
+            self.to.map(|n| n.to_string()),
+        );
         let mut pairs: Vec<(&str, &str)> = Vec::new();
         if let Some(l) = &limit {
             pairs.push(("limit", l));
@@ -85,7 +89,10 @@ impl V1Filter {
 
 /// `?a=1&b=2`, or empty when there is nothing to send.
 fn encode_pairs(pairs: &[(&str, &str)]) -> String {
-    let body: Vec<String> = pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
+    let body: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect();
     if body.is_empty() {
         String::new()
     } else {
@@ -112,20 +119,40 @@ mod tests {
 
     #[test]
     fn a_first_page_sends_what_is_set() {
-        let q = ListQuery { page_size: Some(100), selector: Some("owner(\"john.smith\")".into()), fields: Some("+scopes,-owner".into()), ..ListQuery::default() };
-        assert_eq!(Page::First(&q).query_string(), "?pageSize=100&apiTokenSelector=owner%28%22john.smith%22%29&fields=%2Bscopes%2C-owner");
+        let q = ListQuery {
+            page_size: Some(100),
+            selector: Some("owner(\"john.smith\")".into()),
+            fields: Some("+scopes,-owner".into()),
+            ..ListQuery::default()
+        };
+        assert_eq!(
+            Page::First(&q).query_string(),
+            "?pageSize=100&apiTokenSelector=owner%28%22john.smith%22%29&fields=%2Bscopes%2C-owner"
+        );
         assert_eq!(Page::First(&ListQuery::default()).query_string(), "");
     }
 
     #[test]
     fn a_follow_up_page_sends_only_its_key() {
-        assert_eq!(Page::Next("abc+/=").query_string(), "?nextPageKey=abc%2B%2F%3D");
+        assert_eq!(
+            Page::Next("abc+/=").query_string(),
+            "?nextPageKey=abc%2B%2F%3D"
+        );
     }
 
     #[test]
     fn v1_permissions_repeat() {
-        let f = V1Filter { limit: Some(10), user: Some("john.smith".into()), permissions: vec!["DataExport".into(), "logs.read".into()], from: Some(1), to: None };
-        assert_eq!(f.query_string(), "?limit=10&user=john.smith&permissions=DataExport&permissions=logs.read&from=1");
+        let f = V1Filter {
+            limit: Some(10),
+            user: Some("john.smith".into()),
+            permissions: vec!["DataExport".into(), "logs.read".into()],
+            from: Some(1),
+            to: None,
+        };
+        assert_eq!(
+            f.query_string(),
+            "?limit=10&user=john.smith&permissions=DataExport&permissions=logs.read&from=1"
+        );
     }
 
     #[test]

@@ -189,7 +189,11 @@ pub fn group_scopes(scopes: &[String]) -> Vec<ScopeGroup> {
     // One sort does it all (risk, then name, then value: a total order, so an unstable sort is
     // exact), and leaves duplicates side by side for `dedup`.
     views.sort_unstable_by(|(risk_a, a), (risk_b, b)| {
-        (risk_a, a.name.to_ascii_lowercase(), &a.value).cmp(&(risk_b, b.name.to_ascii_lowercase(), &b.value))
+        (risk_a, a.name.to_ascii_lowercase(), &a.value).cmp(&(
+            risk_b,
+            b.name.to_ascii_lowercase(),
+            &b.value,
+        ))
     });
     views.dedup_by(|a, b| a.1.value == b.1.value);
     let mut groups: Vec<ScopeGroup> = Vec::new();
@@ -278,5 +282,4 @@ mod tests {
         assert_eq!(groups[0].scopes[0].value, "Quantum");
         assert!(!groups[0].scopes[0].known);
     }
-
 }

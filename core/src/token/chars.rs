@@ -1,5 +1,8 @@
 //! Characters that sneak into pasted tokens: invisible ones copied from chat and documents,
 //! and letters from other alphabets that look Latin.
+//!
+//! The one list of invisible characters: the parser, the error pointer and the app ask
+//! [`is_invisible`] / [`invisible_name`] (exported from `dt_core::token`) rather than keep their own.
 
 pub(crate) enum Suspicious {
     Invisible(&'static str),
@@ -9,11 +12,13 @@ pub(crate) enum Suspicious {
     },
 }
 
-pub(crate) fn is_invisible(c: char) -> bool {
+/// Whether `c` is drawn as nothing (or as a space that is not one) but changes a string.
+pub fn is_invisible(c: char) -> bool {
     invisible_name(c).is_some()
 }
 
-fn invisible_name(c: char) -> Option<&'static str> {
+/// The name of an invisible character, for messages ("zero-width space").
+pub fn invisible_name(c: char) -> Option<&'static str> {
     Some(match c {
         '\u{00A0}' => "no-break space",
         '\u{00AD}' => "soft hyphen",
@@ -26,6 +31,8 @@ fn invisible_name(c: char) -> Option<&'static str> {
         '\u{2007}' => "figure space",
         '\u{202F}' => "narrow no-break space",
         '\u{2060}' => "word joiner",
+        '\u{2061}'..='\u{2064}' => "invisible operator",
+        '\u{206A}'..='\u{206F}' => "deprecated format character",
         '\u{2066}'..='\u{2069}' => "directional isolate",
         '\u{202A}'..='\u{202E}' => "directional formatting character",
         '\u{FEFF}' => "byte order mark (zero-width no-break space)",

@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use super::rules::{self, Case, Rule, RULES};
+
 /// What a token is, from its prefix (or its shape, for tokens older than prefixes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -32,29 +34,11 @@ pub enum TokenKind {
     LegacyId,
 }
 
-/// Part lengths a kind is known to have: `(public, secret)`.
-pub(crate) struct Lengths {
-    pub public: Option<usize>,
-    pub secret: Option<usize>,
-    /// Whether a wrong length is certain to be a mistake (documented lengths), or only unusual.
-    pub strict: bool,
-}
-
 impl TokenKind {
-    /// The kind a `dt0xNN` prefix names (the prefix must be lowercase-normalised).
+    /// The kind a `dt0xNN` prefix names (the prefix must be lowercase-normalised), from the
+    /// [rules table](super::RULES).
     pub fn from_prefix(prefix: &str) -> TokenKind {
-        match prefix {
-            "dt0c01" => TokenKind::ApiToken,
-            "dt0g02" => TokenKind::ActiveGate,
-            "dt0s16" => TokenKind::Platform,
-            "dt0s01" => TokenKind::Account,
-            "dt0s02" | "dt0s03" | "dt0s08" => TokenKind::OAuthClient,
-            "dt0s06" => TokenKind::RefreshToken,
-            "dt0s04" | "dt0s09" => TokenKind::ChatIdentity,
-            "dt0a01" => TokenKind::Agent,
-            "dt0e01" => TokenKind::EdgeConnect,
-            _ => TokenKind::UnknownDynatrace,
-        }
+        rules::for_prefix(prefix).kind
     }
 
     /// The prefix tokens of this kind carry, where there is exactly one (`dt0c01`). `None` for
@@ -62,20 +46,14 @@ impl TokenKind {
     /// [`ParsedToken::prefix`](super::ParsedToken::prefix) for the one pasted), unknown ones,
     /// and legacy tokens.
     pub fn prefix(self) -> Option<&'static str> {
-        Some(match self {
-            TokenKind::ApiToken => "dt0c01",
-            TokenKind::ActiveGate => "dt0g02",
-            TokenKind::Platform => "dt0s16",
-            TokenKind::Account => "dt0s01",
-            TokenKind::RefreshToken => "dt0s06",
-            TokenKind::Agent => "dt0a01",
-            TokenKind::EdgeConnect => "dt0e01",
-            TokenKind::OAuthClient
-            | TokenKind::ChatIdentity
-            | TokenKind::UnknownDynatrace
-            | TokenKind::LegacyToken
-            | TokenKind::LegacyId => return None,
-        })
+        let mut prefixes = RULES
+            .iter()
+            .filter(|r| r.kind == self)
+            .filter_map(|r| r.prefix);
+        match (prefixes.next(), prefixes.next()) {
+            (Some(only), None) => Some(only),
+            _ => None,
+        }
     }
 
     /// A short name: "API token".
@@ -114,49 +92,15 @@ impl TokenKind {
         }
     }
 
-    pub(crate) fn lengths(self) -> Lengths {
-        match self {
-            TokenKind::ApiToken | TokenKind::Account => Lengths {
-                public: Some(24),
-                secret: Some(64),
-                strict: true,
-            },
-            TokenKind::ActiveGate => Lengths {
-                public: Some(8),
-                secret: Some(64),
-                strict: true,
-            },
-            TokenKind::EdgeConnect => Lengths {
-                public: Some(15),
-                secret: Some(40),
-                strict: false,
-            },
-            TokenKind::Agent => Lengths {
-                public: None,
-                secret: Some(64),
-                strict: false,
-            },
-            TokenKind::OAuthClient
-            | TokenKind::Platform
-            | TokenKind::RefreshToken
-            | TokenKind::ChatIdentity
-            | TokenKind::UnknownDynatrace => Lengths {
-                public: None,
-                secret: Some(64),
-                strict: false,
-            },
-            TokenKind::LegacyToken | TokenKind::LegacyId => Lengths {
-                public: None,
-                secret: None,
-                strict: false,
-            },
-        }
+    /// Part lengths, strictness, case and look-ups: this kind's row of the rules table.
+    pub fn rule(self) -> &'static Rule {
+        rules::for_kind(self)
     }
 
     /// Whether tokens of this kind use lowercase by design (agent tokens carry the environment
     /// ID and a hex secret).
     pub(crate) fn lowercase_is_normal(self) -> bool {
-        matches!(self, TokenKind::Agent)
+        self.rule().case == Case::Lower
     }
 }
 
@@ -179,21 +123,11 @@ pub enum Lookup {
 
 impl Lookup {
     pub(crate) fn for_token(kind: TokenKind, has_secret: bool) -> Lookup {
-        match kind {
-            TokenKind::ApiToken if has_secret => Lookup::ApiTokenBySecret,
-            TokenKind::ApiToken => Lookup::ApiTokenById,
-            TokenKind::LegacyToken => Lookup::ApiTokenBySecret,
-            // There is no look-up by secret for ActiveGate tokens: the ID is enough.
-            TokenKind::ActiveGate => Lookup::ActiveGateTokenById,
-            TokenKind::LegacyId => Lookup::V1TokenById,
-            TokenKind::Platform => Lookup::NotPossible { reason: "Platform tokens belong to the Dynatrace platform (Bearer auth); the environment's token API cannot look them up. Check them under Platform tokens in the account or user settings." },
-            TokenKind::Account => Lookup::NotPossible { reason: "Account API tokens live in Account Management, not in an environment; the environment's token API cannot look them up." },
-            TokenKind::OAuthClient => Lookup::NotPossible { reason: "OAuth client credentials live in Account Management; there is no endpoint to look them up. Check the client there, and rotate its secret if it leaked." },
-            TokenKind::RefreshToken => Lookup::NotPossible { reason: "OAuth refresh tokens are short-lived and cannot be looked up; they expire within minutes." },
-            TokenKind::ChatIdentity => Lookup::NotPossible { reason: "Chat and identity linking tokens cannot be looked up through the token API." },
-            TokenKind::Agent => Lookup::NotPossible { reason: "Agent connection tokens cannot be looked up through the token API; rotate them through the environment's deployment settings if one leaked." },
-            TokenKind::EdgeConnect => Lookup::NotPossible { reason: "EdgeConnect secrets are generated by users and have no look-up endpoint." },
-            TokenKind::UnknownDynatrace => Lookup::NotPossible { reason: "This prefix is not one the token API is known to serve; nothing is sent for unknown kinds." },
+        let rule = kind.rule();
+        if has_secret {
+            rule.with_secret
+        } else {
+            rule.by_id
         }
     }
 }

@@ -8,6 +8,8 @@ use serde::{Serialize, Serializer};
 
 use super::chars::{self, Suspicious};
 use super::kind::{Lookup, TokenKind};
+use super::pointer::Pointer;
+use super::rules::Length;
 use super::secret::{Secret, MASK};
 
 /// A token or token ID, taken apart.
@@ -64,7 +66,7 @@ pub enum Warning {
     /// A length that is not usual for the kind, where lengths are not documented exactly.
     UnusualLength {
         part: PartRole,
-        expected: usize,
+        expected: Length,
         found: usize,
     },
     /// The prefix was written in capitals.
@@ -166,9 +168,12 @@ pub enum ParseErrorKind {
         looks_like: char,
         position: usize,
     },
+    /// A part whose length the rules do not allow: documented lengths, and public parts longer
+    /// than the rules allow for any kind.
     WrongLength {
         part: PartRole,
         kind: TokenKind,
+        /// The documented length, or the nearest bound of the allowed range.
         expected: usize,
         found: usize,
     },
@@ -188,10 +193,32 @@ impl fmt::Display for ParseErrorKind {
             InvisibleCharacter { part, ch, name, position } => write!(f, "Invisible character U+{:04X} ({name}) at position {position}, in the {part}: it was copied along with the token. Remove it and paste again.", *ch as u32),
             LookAlike { part, ch, name, looks_like, position } => write!(f, "Character '{ch}' at position {position} in the {part} is {name} (U+{:04X}), which looks like Latin '{looks_like}' but is not. Retype it.", *ch as u32),
             WrongLength { part, kind, expected, found } => {
-                let hint = if *part == PartRole::Secret && found < expected { " Was it cut off when copied?" } else { "" };
-                write!(f, "The {part} has {found} characters; a {} has {expected}.{hint}", kind.label())
+                let hint = match part {
+                    PartRole::Secret if found < expected => " Was it cut off when copied?",
+                    PartRole::Public if found > expected => " Is the dot before the secret missing or wrong?",
+                    _ => "",
+                };
+                let rule = kind.rule();
+                let allowed = match part {
+                    PartRole::Public => rule.public,
+                    _ => rule.secret,
+                };
+                let (article, label) = (article(kind.label()), kind.label());
+                match allowed.filter(|l| l.exactly().is_none()) {
+                    Some(range) => write!(f, "The {part} has {found} characters; {article} {label} has {range}.{hint}"),
+                    None => write!(f, "The {part} has {found} characters; {article} {label} has {expected}.{hint}"),
+                }
             }
         }
+    }
+}
+
+/// "an API token", "a Platform token".
+fn article(label: &str) -> &'static str {
+    if label.starts_with(['A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
     }
 }
 
@@ -237,6 +264,12 @@ impl ParseError {
     /// The same spot in UTF-16 code units, for JavaScript (`String.prototype.slice`).
     pub fn utf16_index(&self) -> Option<usize> {
         self.utf16_index
+    }
+
+    /// What the error pointer may show of `input` (the text this error came from): the place of
+    /// the error with everything that could be secret masked. See [`Pointer`].
+    pub fn pointer(&self, input: &str) -> Option<Pointer> {
+        super::pointer::pointer(input, self)
     }
 
     /// The offending character, if the error is about one.
@@ -395,16 +428,18 @@ pub fn parse(input: &str) -> Result<ParsedToken, ParseError> {
     {
         token.warnings.push(Warning::BearerScheme);
     }
-    // A name is shown back to the person, so it must never carry secret material (a pasted
-    // `SECRET:...` would otherwise echo it).
-    if let Some(secret) = token.secret.as_ref().map(|s| s.expose().to_owned()) {
-        for item in &mut stripped {
-            if let Stripped::Assignment(name) = item {
-                if name.len() >= 8
-                    && (secret.contains(name.as_str()) || name.contains(secret.as_str()))
-                {
-                    *name = "a variable".to_owned();
-                }
+    // A name is shown back to the person, so it must never carry secret material: a damaged
+    // token (`<secret piece>:<rest>`) reads as an assignment whose "name" is part of a secret.
+    // A name is shown when every piece between `_`, `-` and `.` is shorter than 8 characters
+    // (`DT_API_TOKEN`: nothing 8 long can come back through it), or when it has lowercase
+    // letters and the one redaction rule reads it as words (`apiToken`, `dynatrace_token`).
+    for item in &mut stripped {
+        if let Stripped::Assignment(name) = item {
+            let short_pieces = name.split(['_', '-', '.']).all(|piece| piece.len() < 8);
+            let words = name.bytes().any(|b| b.is_ascii_lowercase())
+                && crate::text::redact(name) == name.as_str();
+            if !(short_pieces || words) {
+                *name = "a variable".to_owned();
             }
         }
     }
@@ -414,7 +449,7 @@ pub fn parse(input: &str) -> Result<ParsedToken, ParseError> {
 
 /// Peels what surrounds a token, outside in, and records each step. Returns the byte offset of
 /// what is left in `input`, and what is left.
-fn normalise(input: &str) -> (usize, &str, Vec<Stripped>) {
+pub(super) fn normalise(input: &str) -> (usize, &str, Vec<Stripped>) {
     let mut stripped = Vec::new();
     let mut s = input;
     let offset = |s: &str| s.as_ptr() as usize - input.as_ptr() as usize;
@@ -503,34 +538,30 @@ fn assignment(s: &str) -> Option<(&str, &str)> {
 /// Reads the token's parts from normalised text that starts at character `base` of the input.
 fn read(text: &str, base: usize) -> Result<ParsedToken, ParseError> {
     // Invisible and look-alike characters first: they explain every other symptom.
+    // Which part a character is in is worked out only for the one reported: asking for every
+    // character made parsing quadratic in the input.
     for (i, (byte, ch)) in text.char_indices().enumerate() {
+        let Some(suspicious) = chars::suspicious(ch) else {
+            continue;
+        };
         let part = part_at(text, byte);
-        match chars::suspicious(ch) {
-            Some(Suspicious::Invisible(name)) => {
-                return Err(ParseError::new(
-                    ParseErrorKind::InvisibleCharacter {
-                        part,
-                        ch,
-                        name,
-                        position: base + i + 1,
-                    },
-                    Some(base + i),
-                ));
-            }
-            Some(Suspicious::LookAlike { name, looks_like }) => {
-                return Err(ParseError::new(
-                    ParseErrorKind::LookAlike {
-                        part,
-                        ch,
-                        name,
-                        looks_like,
-                        position: base + i + 1,
-                    },
-                    Some(base + i),
-                ));
-            }
-            None => {}
-        }
+        let position = base + i + 1;
+        let kind = match suspicious {
+            Suspicious::Invisible(name) => ParseErrorKind::InvisibleCharacter {
+                part,
+                ch,
+                name,
+                position,
+            },
+            Suspicious::LookAlike { name, looks_like } => ParseErrorKind::LookAlike {
+                part,
+                ch,
+                name,
+                looks_like,
+                position,
+            },
+        };
+        return Err(ParseError::new(kind, Some(base + i)));
     }
 
     if is_uuid(text) {
@@ -553,7 +584,8 @@ fn read(text: &str, base: usize) -> Result<ParsedToken, ParseError> {
         ));
     }
     // A legacy token: opaque, from before prefixes. Accept only a plausible shape.
-    if (16..=64).contains(&text.len()) && !text.contains('.') {
+    let legacy = TokenKind::LegacyToken.rule().secret;
+    if legacy.is_some_and(|l| l.contains(text.len())) && !text.contains('.') {
         if let Some((i, ch)) = text
             .chars()
             .enumerate()
@@ -592,7 +624,7 @@ fn read_prefixed(text: &str, base: usize) -> Result<ParsedToken, ParseError> {
     if !valid_prefix {
         return Err(ParseError::new(
             ParseErrorKind::BadPrefix {
-                found: raw_prefix.chars().take(12).collect(),
+                found: quoted_prefix(raw_prefix),
             },
             Some(base),
         ));
@@ -638,6 +670,17 @@ fn read_prefixed(text: &str, base: usize) -> Result<ParsedToken, ParseError> {
     ))
 }
 
+/// What a bad-prefix message may quote: a prefix's six characters and one more (to show what
+/// is wrong with it), never enough to carry a secret's run of eight; `…` when there is more.
+fn quoted_prefix(raw: &str) -> String {
+    const QUOTED: usize = 7;
+    let mut quoted: String = raw.chars().take(QUOTED).collect();
+    if raw.chars().nth(QUOTED).is_some() {
+        quoted.push('…');
+    }
+    quoted
+}
+
 fn check_part(
     part: PartRole,
     text: &str,
@@ -665,18 +708,25 @@ fn check_part(
             Some(at + i),
         ));
     }
-    let lengths = kind.lengths();
+    let rule = kind.rule();
     let expected = match part {
-        PartRole::Public => lengths.public,
-        _ => lengths.secret,
+        PartRole::Public => rule.public,
+        _ => rule.secret,
     };
-    if let Some(expected) = expected.filter(|e| *e != text.len()) {
-        if lengths.strict {
+    if let Some(expected) = expected.filter(|e| !e.contains(text.len())) {
+        // A public part is shown in clear, so one longer than the rules allow is refused for every
+        // kind: it most likely runs on into the secret (a lost or wrong separator).
+        let too_long_public = part == PartRole::Public && text.len() > expected.max;
+        if rule.strict || too_long_public {
             return Err(ParseError::new(
                 ParseErrorKind::WrongLength {
                     part,
                     kind,
-                    expected,
+                    expected: if text.len() > expected.max {
+                        expected.max
+                    } else {
+                        expected.min
+                    },
                     found: text.len(),
                 },
                 Some(at),
@@ -738,7 +788,11 @@ fn part_at(text: &str, at: usize) -> PartRole {
 }
 
 fn is_uuid_like(text: &str) -> bool {
-    text.len() == 36 && text.matches('-').count() == 4
+    TokenKind::LegacyId
+        .rule()
+        .public
+        .is_some_and(|l| l.contains(text.len()))
+        && text.matches('-').count() == 4
 }
 
 /// `8-4-4-4-12` hex digits.

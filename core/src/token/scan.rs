@@ -4,10 +4,10 @@
 //! one pass, then a few byte checks confirm or reject the candidate in place. Rules:
 //! - a token or ID must stand alone: the byte before `dt0` and the byte after the match may
 //!   not be a letter, digit or `_` (so nothing glued inside a longer word matches);
-//! - part lengths must be exactly those of the kind where they are known (`dt0c01`/`dt0s01`:
-//!   24 and 64, `dt0g02`: 8 and 64, `dt0e01`: 15 and 40); a 65-character secret is no match
-//!   at all, not a match of its first 64 characters, nor an ID;
-//! - other `dt0xNN` prefixes need a public part of 6 to 32 characters and a 64-character secret;
+//! - part lengths must be those of the kind's row in the [rules table](super::RULES) (`dt0c01`:
+//!   24 and 64, `dt0g02`: 8 and 64, ...): a token is found exactly when `parse` reads it without
+//!   a length error or warning. A 65-character secret is no match at all, not a match of its
+//!   first 64 characters, nor an ID;
 //! - `dt0` itself is lowercase, as Dynatrace writes it; the kind letter and the public and
 //!   secret parts may be in either case, as scanners in the wild match them.
 //!
@@ -28,6 +28,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use serde::Serialize;
 
 use super::kind::TokenKind;
+use super::rules;
 use super::secret::MASK;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -39,7 +40,8 @@ pub struct Finding {
     pub has_secret: bool,
     /// `dt0c01.ST2EY72KQINMH574WMNVI7YN.••••••••`
     pub masked: String,
-    /// Byte offset of the first occurrence.
+    /// Byte offset of the first occurrence (what Rust slices count; JavaScript gets UTF-16
+    /// units, see [`utf16_places`](super::utf16_places)).
     pub offset: usize,
     /// 1-based line of the first occurrence.
     pub line: usize,
@@ -226,7 +228,7 @@ impl Scanner {
             masked.push_str(MASK);
         }
         self.findings.push(Finding {
-            kind: TokenKind::from_prefix(&id[..6]),
+            kind: m.kind,
             id,
             has_secret: m.has_secret,
             masked,
@@ -301,14 +303,16 @@ struct Match {
     /// Bytes of `prefix.public`.
     id_len: usize,
     has_secret: bool,
+    kind: TokenKind,
 }
 
 fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
-/// Longest secret or public part there is (64) plus one: a run this long is too long for any kind.
-const RUN_CAP: usize = 65;
+/// Longest secret or public part there is (64) plus one: a run this long is too long for any kind
+/// (`core/tests/token_rules.rs` checks it against the table).
+pub(crate) const RUN_CAP: usize = 65;
 
 /// How many ASCII letters and digits follow `from`, counting no further than [`RUN_CAP`].
 #[inline(always)]
@@ -330,16 +334,13 @@ fn candidate(bytes: &[u8], start: usize) -> Option<Match> {
     {
         return None;
     }
-    let (public_ok, secret_len): (fn(usize) -> bool, usize) = match &head[3..6] {
-        [b'c' | b'C', b'0', b'1'] => (|n| n == 24, 64),
-        [b's' | b'S', b'0', b'1'] => (|n| n == 24, 64),
-        [b'g' | b'G', b'0', b'2'] => (|n| n == 8, 64),
-        [b'e' | b'E', b'0', b'1'] => (|n| n == 15, 40),
-        _ => (|n| (6..=32).contains(&n), 64),
+    let rule = rules::for_prefix_tail(head[3], [head[4], head[5]]);
+    let (Some(public), Some(secret)) = (rule.public, rule.secret) else {
+        return None;
     };
     let public_start = start + 7;
     let public_len = run_of_alnum(bytes, public_start);
-    if !public_ok(public_len) {
+    if !public.contains(public_len) {
         return None;
     }
     let id_len = 7 + public_len;
@@ -353,10 +354,11 @@ fn candidate(bytes: &[u8], start: usize) -> Option<Match> {
             let secret_len_found = run_of_alnum(bytes, after_public + 1);
             let end = after_public + 1 + secret_len_found;
             let glued = bytes.get(end).is_some_and(|b| *b == b'_');
-            (secret_len_found == secret_len && !glued).then_some(Match {
+            (secret.contains(secret_len_found) && !glued).then_some(Match {
                 len: end - start,
                 id_len,
                 has_secret: true,
+                kind: rule.kind,
             })
         }
         Some(b) if is_word(*b) => None,
@@ -364,6 +366,7 @@ fn candidate(bytes: &[u8], start: usize) -> Option<Match> {
             len: id_len,
             id_len,
             has_secret: false,
+            kind: rule.kind,
         }),
     }
 }

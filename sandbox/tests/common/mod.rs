@@ -66,10 +66,24 @@ impl Server {
         assert_eq!(status, StatusCode::OK, "{path}: {body}");
         serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"))
     }
+    /// A call to the control API as its callers make it: the admin token, from this machine.
+    pub async fn control(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, reqwest::header::HeaderMap, String) {
+        self.call(method, path, Some(&self.admin), body).await
+    }
+    /// The demo tokens, from the control API.
+    pub async fn demo_tokens(&self) -> Vec<Value> {
+        let (status, _, body) = self.control(Method::GET, "/_sandbox/tokens", None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        serde_json::from_str(&body).unwrap()
+    }
     /// A demo token's full string, by name, from the control API.
     pub async fn token(&self, name: &str) -> String {
-        let (_, body) = self.get("/_sandbox/tokens", None).await;
-        let tokens: Vec<Value> = serde_json::from_str(&body).unwrap();
+        let tokens = self.demo_tokens().await;
         let found = tokens
             .iter()
             .find(|t| t["name"] == name)
@@ -108,8 +122,7 @@ pub struct Schemas {
 }
 
 pub fn schemas() -> Schemas {
-    let dir =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/data/openapi");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/data/openapi");
     let load = |name: &str| -> Value {
         let path = dir.join(name);
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
