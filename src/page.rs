@@ -77,16 +77,23 @@ pub fn link_environment() -> Option<String> {
     Some(env)
 }
 
-/// `#id=` opens a token ID directly. A link must never carry a secret: if one does, the secret
-/// is dropped, and the address bar is cleaned so it does not linger in history.
+/// `#id=` opens a token ID directly. A link must never carry a secret: unless the value reads as
+/// an ID without a secret, the `id` is taken out of the address bar (keeping `env`, which the
+/// app reads after this) so that it does not linger in history; a full token is reduced to its ID.
 pub fn initial_token_id() -> Option<String> {
     let raw = hash_param("id")?;
     match dt_core::token::parse(&raw) {
-        Ok(token) if token.secret().is_some() => {
-            clear_hash();
+        Ok(token) if token.secret().is_none() => Some(raw),
+        Ok(token) => {
+            drop_id_from_hash();
             Some(token.id().to_owned())
         }
-        _ => Some(raw),
+        // Damaged (a wrong separator, a bare secret): it may hold a secret, so it leaves the
+        // address bar, and the input field shows it masked with its parse error.
+        Err(_) => {
+            drop_id_from_hash();
+            Some(raw)
+        }
     }
 }
 
@@ -146,6 +153,7 @@ fn hash_param(name: &str) -> Option<String> {
     })
 }
 
+/// Rewrites the address without its `#...`.
 fn clear_hash() {
     let Some(window) = web_sys::window() else {
         return;
@@ -153,6 +161,31 @@ fn clear_hash() {
     if let (Ok(history), Ok(path)) = (window.history(), window.location().pathname()) {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
     }
+}
+
+/// Rewrites the address without `#...&id=...`, keeping a link's `env=` for the confirmation.
+fn drop_id_from_hash() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let (Ok(history), Ok(path), Ok(hash)) = (
+        window.history(),
+        window.location().pathname(),
+        window.location().hash(),
+    ) else {
+        return;
+    };
+    let kept: Vec<&str> = hash
+        .trim_start_matches('#')
+        .split('&')
+        .filter(|pair| pair.starts_with("env="))
+        .collect();
+    let url = if kept.is_empty() {
+        path
+    } else {
+        format!("{path}#{}", kept.join("&"))
+    };
+    let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
 }
 
 /// A panic must not leave a blank page: replace every mounted checker with a short message and

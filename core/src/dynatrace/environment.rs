@@ -216,9 +216,10 @@ impl EnvironmentUrl {
         let path = input.trim_end_matches('/');
         if path == "/api" || path.starts_with("/api/") {
             let mut env = Self::same_origin();
-            env.notes.push(format!(
-                "Removed the pasted API path {path}; calls go to this page's own server."
-            ));
+            // The path is not quoted: it is free text, and may hold anything.
+            env.notes.push(
+                "Removed the pasted API path; calls go to this page's own server.".to_owned(),
+            );
             return Ok(env);
         }
         Err(EnvironmentUrlError::NotAnEnvironment {
@@ -292,7 +293,8 @@ impl EnvironmentUrl {
         };
         match rest {
             [] => {}
-            ["api", ..] => notes.push(format!("Removed the pasted API path /{}.", rest.join("/"))),
+            // Not quoted: a pasted path is free text, and may hold anything.
+            ["api", ..] => notes.push("Removed the pasted API path.".to_owned()),
             _ => {
                 return Err(EnvironmentUrlError::NotAnEnvironment {
                     position: src.at(path, 0),
@@ -893,10 +895,7 @@ mod tests {
             EnvironmentUrl::parse("https://abc12345.live.dynatrace.com/api/v2/apiTokens").unwrap();
         assert_eq!(env.environment_id(), Some("abc12345"));
         assert_eq!(env.kind(), EnvironmentKind::Saas);
-        assert_eq!(
-            env.notes(),
-            ["Removed the pasted API path /api/v2/apiTokens."]
-        );
+        assert_eq!(env.notes(), ["Removed the pasted API path."]);
     }
 
     #[test]
