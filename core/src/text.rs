@@ -164,12 +164,7 @@ fn runs(word: &str) -> Vec<(usize, usize)> {
 
 /// `dt0` + a letter + two digits, in any case: the start of every prefixed token.
 fn has_dynatrace_prefix(word: &str) -> bool {
-    word.as_bytes().windows(6).any(|w| {
-        w[..3].eq_ignore_ascii_case(b"dt0")
-            && w[3].is_ascii_alphabetic()
-            && w[4].is_ascii_digit()
-            && w[5].is_ascii_digit()
-    })
+    word.as_bytes().windows(6).any(crate::token::is_prefix)
 }
 
 /// Whether a run of 8 or more `A-Z a-z 0-9 _ -` is secret-looking (see the module comment).

@@ -446,10 +446,7 @@ pub fn looks_like_token(text: &str) -> bool {
 fn has_prefix_word(text: &str) -> bool {
     let b = text.as_bytes();
     (0..b.len().saturating_sub(5)).any(|i| {
-        b[i..i + 3].eq_ignore_ascii_case(b"dt0")
-            && b[i + 3].is_ascii_alphabetic()
-            && b[i + 4].is_ascii_digit()
-            && b[i + 5].is_ascii_digit()
+        crate::token::is_prefix(&b[i..])
             && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
             && b.get(i + 6).is_none_or(|c| !c.is_ascii_alphanumeric())
     })

@@ -18,7 +18,7 @@ pub use parse::{
     parse, ParseError, ParseErrorKind, ParsedToken, Part, PartRole, Stripped, Warning,
 };
 pub use pointer::{Pointer, MASKED};
-pub use rules::{Case, Length, Rule, RULES};
+pub use rules::{is_prefix, Case, Length, Rule, RULES};
 pub use scan::{scan, Finding, Scanner};
 pub use secret::{Secret, MASK};
 pub use utf16::{utf16_places, utf16_units, Utf16Cursor, Utf16Place};

@@ -618,9 +618,7 @@ fn read_prefixed(text: &str, base: usize) -> Result<ParsedToken, ParseError> {
     let pieces: Vec<&str> = text.split('.').collect();
     let raw_prefix = pieces[0];
     let prefix = raw_prefix.to_ascii_lowercase();
-    let valid_prefix = prefix.len() == 6
-        && prefix.as_bytes()[3].is_ascii_alphabetic()
-        && prefix.as_bytes()[4..6].iter().all(u8::is_ascii_digit);
+    let valid_prefix = prefix.len() == 6 && super::rules::is_prefix(prefix.as_bytes());
     if !valid_prefix {
         return Err(ParseError::new(
             ParseErrorKind::BadPrefix {

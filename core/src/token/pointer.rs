@@ -121,10 +121,7 @@ fn visible_bytes(input: &str, error: &ParseError) -> Range<usize> {
         }
     };
     let token = &input.as_bytes()[token_start..];
-    let prefix_ok = token.len() >= 6
-        && token[3].is_ascii_alphabetic()
-        && token[4].is_ascii_digit()
-        && token[5].is_ascii_digit();
+    let prefix_ok = super::rules::is_prefix(token);
     if !prefix_ok {
         // Only `dt0`: what follows is not a prefix, and may be anything.
         return token_start..token_start + 3;

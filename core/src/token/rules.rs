@@ -214,6 +214,17 @@ pub const RULES: &[Rule] = &[
 ];
 
 /// The row for a lowercase `dt0xNN` prefix: its own, or the unknown-prefix row.
+/// Whether `bytes` start with the shape every prefixed token starts with: `dt0` (any case), a
+/// letter and two digits. The scanner's hot path keeps its own stricter test (lowercase `dt0`
+/// followed by `.`); everything else asks this.
+pub fn is_prefix(bytes: &[u8]) -> bool {
+    bytes.len() >= 6
+        && bytes[..3].eq_ignore_ascii_case(b"dt0")
+        && bytes[3].is_ascii_alphabetic()
+        && bytes[4].is_ascii_digit()
+        && bytes[5].is_ascii_digit()
+}
+
 pub fn for_prefix(prefix: &str) -> &'static Rule {
     RULES
         .iter()
