@@ -14,24 +14,33 @@ use yew::prelude::*;
 
 use crate::client::{self, CheckRequest};
 use crate::components::{
-    results::Results, settings::Settings, theme::ThemeToggle, token_input::TokenInput,
+    results::Results, settings::Settings, theme::ThemeToggle, token_input::TokenInput, Ids,
 };
 use crate::page;
 use crate::state::{Action, State};
 
-/// Where the checker runs: the full page remembers settings and reads links; the widget
-/// touches nothing of its host page beyond its own element.
+/// What an instance may do beyond checking, decided once where it starts ([`crate::start`] for
+/// the page, [`crate::mount`] for the widget) so that no component asks "am I the page?". The
+/// default is the widget's: it touches nothing of its host page beyond its own element.
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
-pub enum Mode {
-    #[default]
-    Page,
-    Widget,
+pub struct Capabilities {
+    /// Remember the environment URL and the theme in this browser (localStorage).
+    pub remember: bool,
+    /// Read `#env=...&id=...` links, at start and when the address changes.
+    pub follow_links: bool,
+    /// Offer the page's other views (the widget is the checker alone).
+    pub views: bool,
+    /// Own the whole page: full-height layout and the footer.
+    pub full_page: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Properties)]
 pub struct AppProps {
     #[prop_or_default]
-    pub mode: Mode,
+    pub capabilities: Capabilities,
+    /// This instance's element ids (unique per mounted instance).
+    #[prop_or_default]
+    pub ids: Ids,
     /// The environment URL to start with.
     #[prop_or_default]
     pub environment: String,
@@ -48,7 +57,8 @@ pub struct AppProps {
 impl Default for AppProps {
     fn default() -> Self {
         AppProps {
-            mode: Mode::Page,
+            capabilities: Capabilities::default(),
+            ids: Ids::default(),
             environment: String::new(),
             token: None,
             show_settings: true,
@@ -60,11 +70,14 @@ impl Default for AppProps {
 #[function_component]
 pub fn App(props: &AppProps) -> Html {
     let state = {
-        let (environment, token, mode) =
-            (props.environment.clone(), props.token.clone(), props.mode);
+        let (environment, token, follow_links) = (
+            props.environment.clone(),
+            props.token.clone(),
+            props.capabilities.follow_links,
+        );
         use_reducer(move || {
             // A link's environment is only proposed: the person decides before any call.
-            let link = (mode == Mode::Page).then(page::link_environment).flatten();
+            let link = follow_links.then(page::link_environment).flatten();
             let actions = token
                 .map(Action::InputEdited)
                 .into_iter()
@@ -81,7 +94,7 @@ pub fn App(props: &AppProps) -> Html {
 
     let theme = use_state(|| {
         props.theme.clone().or_else(|| {
-            (props.mode == Mode::Page)
+            (props.capabilities.remember)
                 .then(page::remembered_theme)
                 .flatten()
         })
@@ -93,9 +106,10 @@ pub fn App(props: &AppProps) -> Html {
     }
     {
         // The page follows `#env=...&id=...` links opened while it is already showing.
-        let (dispatcher, in_flight, mode) = (state.dispatcher(), in_flight.clone(), props.mode);
+        let (dispatcher, in_flight) = (state.dispatcher(), in_flight.clone());
+        let follow_links = props.capabilities.follow_links;
         use_effect_with((), move |_| {
-            let listener = (mode == Mode::Page)
+            let listener = follow_links
                 .then(|| {
                     page::on_hash_change(move |link| {
                         abort(&in_flight);
@@ -119,14 +133,14 @@ pub fn App(props: &AppProps) -> Html {
         Callback::from(move |url: String| state.dispatch(Action::EnvironmentEdited(url)))
     };
     let on_environment_used = {
-        let (state, mode) = (state.clone(), props.mode);
-        Callback::from(move |_: ()| remember(&state, mode))
+        let (state, keep) = (state.clone(), props.capabilities.remember);
+        Callback::from(move |_: ()| remember(&state, keep))
     };
     let on_proposal = {
-        let (state, mode) = (state.clone(), props.mode);
+        let (state, keep) = (state.clone(), props.capabilities.remember);
         Callback::from(move |accepted: bool| {
             // Read before dispatching: the handle may already show the answered state after.
-            if let (true, Mode::Page, Some(env)) = (accepted, mode, &state.proposed) {
+            if let (true, true, Some(env)) = (accepted, keep, &state.proposed) {
                 page::remember_environment(env);
             }
             state.dispatch(Action::ProposalAnswered(accepted));
@@ -151,18 +165,19 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
     let on_check = {
-        let (state, in_flight, mode) = (state.clone(), in_flight.clone(), props.mode);
+        let (state, in_flight) = (state.clone(), in_flight.clone());
+        let keep = props.capabilities.remember;
         Callback::from(move |_| {
             if state.blocker().is_none() {
-                remember(&state, mode);
+                remember(&state, keep);
             }
             start_check(&state, &in_flight)
         })
     };
     let on_theme = {
-        let (theme, mode) = (theme.clone(), props.mode);
+        let (theme, keep) = (theme.clone(), props.capabilities.remember);
         Callback::from(move |next: Option<String>| {
-            if mode == Mode::Page {
+            if keep {
                 page::remember_theme(next.as_deref());
             }
             theme.set(next);
@@ -177,7 +192,7 @@ pub fn App(props: &AppProps) -> Html {
     };
     // Variants are data attributes, not extra classes: a class computed at run time costs the
     // page Yew's `Classes` set (1.5 KB gzip), and `class` is the only attribute that does.
-    let layout = if props.mode == Mode::Page {
+    let layout = if props.capabilities.full_page {
         "page"
     } else {
         "widget"
@@ -201,6 +216,7 @@ pub fn App(props: &AppProps) -> Html {
                 <main>
                     if props.show_settings {
                         <Settings
+                            ids={props.ids.clone()}
                             environment_input={state.environment_input.clone()}
                             environment={state.environment.clone()}
                             proposed={state.proposed.clone()}
@@ -212,6 +228,7 @@ pub fn App(props: &AppProps) -> Html {
                         />
                     }
                     <TokenInput
+                        ids={props.ids.clone()}
                         value={state.input.clone()}
                         parsed={state.parsed.clone()}
                         environment={state.environment().cloned()}
@@ -223,6 +240,7 @@ pub fn App(props: &AppProps) -> Html {
                         {on_clear}
                     />
                     <Results
+                        ids={props.ids.clone()}
                         lookup={state.lookup.clone()}
                         token={state.token().cloned()}
                         environment={state.environment().cloned()}
@@ -230,7 +248,7 @@ pub fn App(props: &AppProps) -> Html {
                         {now}
                     />
                 </main>
-                if props.mode == Mode::Page {
+                if props.capabilities.full_page {
                     <footer class="dtc-footer">
                         { "Tokens are parsed on this page. A token is sent only to the environment shown above, only when you press Check, and is never stored. " }
                         { "The environment URL and the theme are remembered in this browser." }
@@ -258,9 +276,9 @@ fn abort(in_flight: &Rc<RefCell<Option<Flight>>>) {
     }
 }
 
-/// Remembers the environment if it is valid (page only). Called when it is used.
-fn remember(state: &UseReducerHandle<State>, mode: Mode) {
-    if let (Mode::Page, Some(env)) = (mode, state.environment()) {
+/// Remembers the environment if it is valid and this instance may remember. Called when used.
+fn remember(state: &UseReducerHandle<State>, keep: bool) {
+    if let (true, Some(env)) = (keep, state.environment()) {
         page::remember_environment(env);
     }
 }
