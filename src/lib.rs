@@ -16,7 +16,9 @@ pub mod components;
 pub mod js_api;
 pub mod json;
 pub mod page;
+pub mod route;
 pub mod state;
+pub mod views;
 
 use wasm_bindgen::prelude::*;
 
