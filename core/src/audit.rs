@@ -495,7 +495,8 @@ mod tests {
     #[test]
     fn the_bitset() {
         let mut set = Findings::EMPTY;
-        assert!(set.is_empty() && set.len() == 0);
+        assert!(set.is_empty());
+        assert_eq!(set.len(), 0);
         set.insert(Finding::CrowdedOwner);
         set.insert(Finding::Disabled);
         set.insert(Finding::Disabled);
