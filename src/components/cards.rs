@@ -2,34 +2,15 @@
 //! export; never the secret).
 
 use chrono::{DateTime, Utc};
-use dt_core::dynatrace::{ActiveGateToken, ApiToken, EnvironmentUrl, TokenMetadata};
-use dt_core::time::{expiry_status, Expiry};
+use dt_core::dynatrace::{
+    standing, ActiveGateToken, ApiToken, EnvironmentUrl, Standing, TokenMetadata,
+};
 use yew::prelude::*;
 
 use super::copy::CopyButton;
 use super::scopes::ScopeChips;
 use super::time::rel_time;
 use super::Ids;
-
-/// How the token stands, worst first.
-#[derive(Clone, Copy, PartialEq, Debug)]
-enum Standing {
-    Disabled,
-    Expired,
-    ExpiringSoon,
-    Active,
-}
-
-fn standing(enabled: Option<bool>, expires: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Standing {
-    if enabled == Some(false) {
-        return Standing::Disabled;
-    }
-    match expiry_status(expires, now) {
-        Expiry::Expired { .. } => Standing::Expired,
-        Expiry::ExpiresSoon { .. } => Standing::ExpiringSoon,
-        _ => Standing::Active,
-    }
-}
 
 fn status_line(standing: Standing, detail: String) -> Html {
     let mut chars = detail.chars();
@@ -39,12 +20,7 @@ fn status_line(standing: Standing, detail: String) -> Html {
         .into_iter()
         .chain(chars)
         .collect();
-    let (tone, headline) = match standing {
-        Standing::Disabled => ("bad", "Disabled"),
-        Standing::Expired => ("bad", "Expired"),
-        Standing::ExpiringSoon => ("warn", "Expiring soon"),
-        Standing::Active => ("ok", "Active"),
-    };
+    let (tone, headline) = (standing.tone(), standing.label());
     html! {
         <div class="dtc-status" data-tone={tone} data-testid="status-line" role="status">
             { headline }

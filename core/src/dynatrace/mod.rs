@@ -9,6 +9,7 @@ pub mod models;
 pub mod queries;
 pub mod retry;
 pub mod scopes;
+pub mod standing;
 
 pub use environment::{EnvironmentKind, EnvironmentUrl, EnvironmentUrlError};
 pub use error::{decode_response, decode_response_with, Answer, ApiError};
@@ -19,3 +20,4 @@ pub use models::{
     TokenMetadata,
 };
 pub use scopes::{classify, group_scopes, scope_info, Risk, ScopeGroup, ScopeInfo};
+pub use standing::{standing, Standing};
