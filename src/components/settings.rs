@@ -24,6 +24,10 @@ pub struct SettingsProps {
     #[prop_or_default]
     pub on_proposal: Callback<bool>,
     pub on_access_token: Callback<String>,
+    /// What the access token is for, when not the checker's look-up by ID (the inventory's
+    /// lists): replaces the field's placeholder and scope hint.
+    #[prop_or_default]
+    pub access_hint: Option<&'static str>,
     /// This instance's element ids.
     #[prop_or_default]
     pub ids: Ids,
@@ -111,15 +115,19 @@ pub fn Settings(props: &SettingsProps) -> Html {
                     type="password"
                     autocomplete="off"
                     spellcheck="false"
-                    placeholder="optional: needed to look up a token by its ID"
+                    placeholder={props.access_hint.map_or("optional: needed to look up a token by its ID", |_| "required: reads the token lists")}
                     value={props.access_token.clone()}
                     aria-describedby={hint_id.clone()}
                     oninput={on_token}
                 />
                 <p class="dtc-hint" id={hint_id}>
                     { "Held in this page's memory only, never stored, sent only to the environment above. " }
-                    { "Needs apiTokens.read (or activeGateTokenManagement.read for ActiveGate tokens). " }
-                    { "Without it, a full token authenticates its own look-up." }
+                    if let Some(hint) = props.access_hint {
+                        { hint }
+                    } else {
+                        { "Needs apiTokens.read (or activeGateTokenManagement.read for ActiveGate tokens). " }
+                        { "Without it, a full token authenticates its own look-up." }
+                    }
                 </p>
             </div>
         </section>
