@@ -69,6 +69,11 @@ impl Cell {
         Cell(Value::Text(token.masked()))
     }
 
+    /// A token the scanner found, as the scanner masked it.
+    pub fn found(finding: &crate::token::Finding) -> Cell {
+        Cell(Value::Text(finding.masked.clone()))
+    }
+
     pub fn flag(value: Option<bool>) -> Cell {
         value.map_or_else(Cell::empty, |v| Cell(Value::Flag(v)))
     }
@@ -474,6 +479,10 @@ mod tests {
             csv([CellRow(Cell::text(&name))]),
             json([CellRow(Cell::texts([name.as_str(), "x"]))]),
             csv([CellRow(Cell::id(secret))]),
+            csv(crate::token::scan(&name)
+                .iter()
+                .map(|f| CellRow(Cell::found(f)))),
+            csv([CellRow(Cell::masked(&parse(&name[12..]).unwrap()))]),
         ] {
             assert!(!out.contains(&secret[..8]), "{out}");
             assert!(out.contains("••••••••"), "{out}");
