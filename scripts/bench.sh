@@ -4,6 +4,8 @@
 #      the same toolchain and profile (bench/baseline)
 #   2. token scanning throughput against the regex crate on the same 64 MiB corpus
 #   3. parse time for pastes of 1 KB, 64 KiB and 1 MiB (parse runs on every keystroke)
+#   4. the inventory at 100,000 tokens, natively: build, sort, one filter keystroke (beside a
+#      per-row lower-case-and-search reference), summary, CSV export
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh build
@@ -26,3 +28,7 @@ cargo bench -q -p dt-core --bench scan --locked
 echo
 echo "== parse on large pastes (cargo bench -p dt-core --bench parse)"
 cargo bench -q -p dt-core --bench parse --locked
+
+echo
+echo "== inventory of 100,000 tokens (cargo bench -p dt-core --bench inventory)"
+cargo bench -q -p dt-core --bench inventory --locked

@@ -12,7 +12,7 @@
 //! The windows, and why:
 //! - expires within 30 days ([`Config::expiring_within`]): a month is the usual planning
 //!   horizon for a rotation (a change request, a deploy); the card's "expiring soon" is the
-//!   last week ([`crate::dynatrace::standing`]), when it is urgent.
+//!   last week ([`crate::dynatrace::standing()`]), when it is urgent.
 //! - unused for 90 days ([`Config::unused_after`]): the common stale-credential threshold
 //!   (CIS benchmarks use 90 days for unused credentials); shorter flags quarterly jobs.
 //! - an owner with more than 10 tokens ([`Config::owner_limit`]): adjustable; a person with

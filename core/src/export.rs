@@ -17,6 +17,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::date::format_iso_millis;
+use crate::dynatrace::EnvironmentUrl;
 use crate::text::redact;
 use crate::token::{parse, ParsedToken, TokenKind};
 
@@ -66,6 +67,11 @@ impl Cell {
     /// A token found or pasted, masked: `dt0c01.ST2EY72KQINMH574WMNVI7YN.••••••••`.
     pub fn masked(token: &ParsedToken) -> Cell {
         Cell(Value::Text(token.masked()))
+    }
+
+    /// A token the scanner found, as the scanner masked it.
+    pub fn found(finding: &crate::token::Finding) -> Cell {
+        Cell(Value::Text(finding.masked.clone()))
     }
 
     pub fn flag(value: Option<bool>) -> Cell {
@@ -285,23 +291,30 @@ pub fn json_string(text: &str, out: &mut String) {
 }
 
 /// `dt-<what>-<environment>-<yyyy-mm-dd>.<ext>`, e.g. `dt-tokens-abc12345-2026-11-22.csv`.
-/// `environment` is the environment ID or host as the caller knows it; it is reduced to lower
-/// case ASCII letters, digits and single dashes (at most 63 characters, a DNS label's length),
-/// and to `environment` when nothing is left, so the name is safe on every file system.
-/// Something that reads as a token is never put in a file name.
+///
+/// The environment is the checked [`EnvironmentUrl`] the rows came from, not free text: its
+/// environment ID when it has one, else its host (`proxy-example-com`), `same-origin` for the
+/// page's own server; reduced to lower-case ASCII letters, digits and single dashes (at most 63
+/// characters, a DNS label's length), so the name is safe on every file system. It shows no
+/// more than the page's "Calls go to" line already does, and `EnvironmentUrl` refuses input
+/// that reads as a token.
 pub fn file_name(
     what: &'static str,
-    environment: &str,
+    environment: &EnvironmentUrl,
     today: DateTime<Utc>,
     format: Format,
 ) -> String {
-    let env = if crate::dynatrace::environment::looks_like_token(environment) {
-        String::new()
-    } else {
-        sanitise(environment)
+    let source = match environment.environment_id() {
+        Some(id) => id,
+        None => {
+            let base = environment.display();
+            let host = base.split_once("://").map_or(base, |(_, rest)| rest);
+            host.split(['/', ':']).next().unwrap_or("")
+        }
     };
+    let env = sanitise(source);
     let env = if env.is_empty() {
-        "environment".to_owned()
+        "same-origin".to_owned()
     } else {
         env
     };
@@ -466,6 +479,10 @@ mod tests {
             csv([CellRow(Cell::text(&name))]),
             json([CellRow(Cell::texts([name.as_str(), "x"]))]),
             csv([CellRow(Cell::id(secret))]),
+            csv(crate::token::scan(&name)
+                .iter()
+                .map(|f| CellRow(Cell::found(f)))),
+            csv([CellRow(Cell::masked(&parse(&name[12..]).unwrap()))]),
         ] {
             assert!(!out.contains(&secret[..8]), "{out}");
             assert!(out.contains("••••••••"), "{out}");
@@ -486,30 +503,38 @@ mod tests {
     #[test]
     fn file_names_carry_environment_and_date() {
         let n = now();
+        let name = |url: &str, format| {
+            file_name("tokens", &EnvironmentUrl::parse(url).unwrap(), n, format)
+        };
         assert_eq!(
-            file_name("tokens", "abc12345", n, Format::Csv),
+            name("https://abc12345.live.dynatrace.com", Format::Csv),
             "dt-tokens-abc12345-2026-11-22.csv"
         );
         assert_eq!(
-            file_name("tokens", "ABC12345.live.dynatrace.com", n, Format::Json),
-            "dt-tokens-abc12345-live-dynatrace-com-2026-11-22.json"
+            name("abc12345", Format::Json),
+            "dt-tokens-abc12345-2026-11-22.json"
         );
         assert_eq!(
-            file_name("scan", "../../etc/passwd\0 :*?", n, Format::Csv),
-            "dt-scan-etc-passwd-2026-11-22.csv"
+            name(
+                "https://managed.example.com/e/1a2b3c4d-0000-1111-2222-333344445555",
+                Format::Csv
+            ),
+            "dt-tokens-1a2b3c4d-0000-1111-2222-333344445555-2026-11-22.csv"
         );
         assert_eq!(
-            file_name("tokens", "", n, Format::Csv),
-            "dt-tokens-environment-2026-11-22.csv"
+            name("https://Proxy.Example.com:8443/", Format::Csv),
+            "dt-tokens-proxy-example-com-2026-11-22.csv"
         );
         assert_eq!(
-            file_name("tokens", "dt0c01.ST2EY72KQINMH574WMNVI7YN.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM", n, Format::Csv),
-            "dt-tokens-environment-2026-11-22.csv"
+            name("http://127.0.0.1:8080", Format::Csv),
+            "dt-tokens-127-0-0-1-2026-11-22.csv"
         );
-        let long = "a".repeat(200);
         assert_eq!(
-            file_name("tokens", &long, n, Format::Csv).len(),
-            "dt-tokens--2026-11-22.csv".len() + 63
+            file_name("scan", &EnvironmentUrl::same_origin(), n, Format::Csv),
+            "dt-scan-same-origin-2026-11-22.csv"
         );
+        assert_eq!(sanitise("../../etc/passwd\0 :*?"), "etc-passwd");
+        assert_eq!(sanitise(&"a".repeat(200)).len(), 63);
+        assert_eq!(sanitise("--"), "");
     }
 }
