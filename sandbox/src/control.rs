@@ -29,7 +29,8 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
 use crate::data::{Kind, Token};
-use crate::{api, generate, query, Sandbox};
+use crate::error::ApiError;
+use crate::{generate, query, Sandbox};
 
 /// More than any bench needs in one call, few enough to answer at once.
 pub const MAX_LIMIT: usize = 100_000;
@@ -80,7 +81,7 @@ fn kind_name(kind: Kind) -> &'static str {
 }
 
 fn refuse(message: &str) -> Response {
-    api::envelope(StatusCode::BAD_REQUEST, message, vec![])
+    ApiError::new(StatusCode::BAD_REQUEST, message.to_owned()).into_response()
 }
 
 pub async fn generated(State(sb): State<Arc<Sandbox>>, RawQuery(raw): RawQuery) -> Response {

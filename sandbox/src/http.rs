@@ -20,6 +20,7 @@ use axum::{Json, Router};
 use serde_json::json;
 use tower_http::services::{ServeDir, ServeFile};
 
+use crate::error::ApiError;
 use crate::{api, control, lists, Fault, FaultKind, FaultState, Sandbox};
 
 pub fn app(sandbox: Arc<Sandbox>) -> Router {
@@ -118,7 +119,7 @@ impl Refusal {
                 "The sandbox's control API needs the admin token; this is not it.",
             ),
         };
-        api::envelope(status, message, vec![])
+        ApiError::new(status, message).into_response()
     }
 }
 
@@ -252,7 +253,7 @@ async fn misbehave(State(sb): State<Arc<Sandbox>>, request: Request, next: Next)
             rate.1 > limit
         };
         if over {
-            return rate_limited(Some(1));
+            return ApiError::rate_limited(Some(1)).into_response();
         }
     }
     let fault = sb
@@ -266,20 +267,6 @@ async fn misbehave(State(sb): State<Arc<Sandbox>>, request: Request, next: Next)
     }
 }
 
-pub fn rate_limited(retry_after: Option<u64>) -> Response {
-    let mut response = api::envelope(
-        StatusCode::TOO_MANY_REQUESTS,
-        "Too many requests. Rate limit exceeded.",
-        vec![],
-    );
-    if let Some(secs) = retry_after {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-    }
-    response
-}
-
 async fn fault_response(fault: Fault) -> Response {
     let html = |status: StatusCode, body: &'static str| {
         (
@@ -290,9 +277,9 @@ async fn fault_response(fault: Fault) -> Response {
             .into_response()
     };
     match fault.kind {
-        FaultKind::RateLimit => rate_limited(Some(fault.retry_after_seconds.unwrap_or(5))),
-        FaultKind::RateLimitNoRetryAfter => rate_limited(None),
-        FaultKind::ServerError => api::envelope(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error", vec![]),
+        FaultKind::RateLimit => ApiError::rate_limited(Some(fault.retry_after_seconds.unwrap_or(5))).into_response(),
+        FaultKind::RateLimitNoRetryAfter => ApiError::rate_limited(None).into_response(),
+        FaultKind::ServerError => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response(),
         FaultKind::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE.into_response(),
         FaultKind::ProxyHtml => html(
             StatusCode::BAD_GATEWAY,
@@ -328,25 +315,23 @@ async fn control_tokens(State(sb): State<Arc<Sandbox>>) -> Response {
 
 async fn set_fault(State(sb): State<Arc<Sandbox>>, body: axum::body::Bytes) -> Response {
     match serde_json::from_slice::<Fault>(&body) {
-        Ok(Fault { every: Some(0), .. }) => api::envelope(
+        Ok(Fault { every: Some(0), .. }) => ApiError::new(
             StatusCode::BAD_REQUEST,
             "Not a fault: every must be 1 or more (1: every request)",
-            vec![],
-        ),
-        Ok(Fault { times: Some(0), .. }) => api::envelope(
+        )
+        .into_response(),
+        Ok(Fault { times: Some(0), .. }) => ApiError::new(
             StatusCode::BAD_REQUEST,
             "Not a fault: times must be 1 or more (leave it out: until cleared)",
-            vec![],
-        ),
+        )
+        .into_response(),
         Ok(fault) => {
             *sb.fault.lock().unwrap_or_else(|p| p.into_inner()) = FaultState::new(Some(fault));
             StatusCode::NO_CONTENT.into_response()
         }
-        Err(e) => api::envelope(
-            StatusCode::BAD_REQUEST,
-            &format!("Not a fault: {e}"),
-            vec![],
-        ),
+        Err(e) => {
+            ApiError::new(StatusCode::BAD_REQUEST, format!("Not a fault: {e}")).into_response()
+        }
     }
 }
 

@@ -6,8 +6,10 @@
 //! and can serve a built single-page app from a folder, so page and API share one origin.
 
 pub mod api;
+pub mod auth;
 pub mod control;
 pub mod data;
+pub mod error;
 pub mod generate;
 pub mod http;
 pub mod lists;
