@@ -332,6 +332,11 @@ pub fn api_tokens(count: usize, now: DateTime<Utc>) -> Vec<Token> {
             } else {
                 rng.minutes(730 * DAY, 6 * 365 * DAY)
             };
+            // The stale case must be old enough to have gone unused for 200 days.
+            let age = match forced {
+                Some(Forced::Stale) => age.max(Duration::days(400)),
+                _ => age,
+            };
             let created = now - age;
             let since = |rng: &mut Rng, low: i64, high: i64| -> DateTime<Utc> {
                 // Never before the token existed.

@@ -2,8 +2,10 @@
 //! paging, rate limits, CORS on or off), for the demo and the tests. Read-only: the endpoints
 //! that create, change or delete tokens answer 405.
 //!
-//! Besides `/api`, it has a control API for tests under `/_sandbox` (faults, the token list),
-//! and can serve a built single-page app from a folder, so page and API share one origin.
+//! Besides `/api`, it has a control API for tests under `/_sandbox` (faults, the demo tokens,
+//! generated tokens with the answer each look-up gets), and can serve a built single-page app
+//! from a folder, so page and API share one origin. `--tokens N` fills it with a generated
+//! environment (`generate.rs`) that shows every finding of the inventory's audit.
 
 pub mod api;
 pub mod auth;
