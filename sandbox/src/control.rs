@@ -2,9 +2,10 @@
 //! get, for scan benches and end-to-end tests (issue 12). Behind the control API's guard (admin
 //! token, loopback `Host`; see `http.rs`): it hands out secrets, fake as they are.
 //!
-//! Query: `limit` (1 to 100000, default 100), `offset` (default 0), `status` (`active`,
-//! `disabled`, `expired` or `unknown`; default: the generated tokens as they come, a mix) and
-//! `kind` (`api` or `activegate`; default both, API tokens first). Answer:
+//! Query: `limit` (0 to 100000, default 100), `offset` (default 0; at most 100000 for
+//! `unknown`), `status` (`active`, `disabled`, `expired` or `unknown`; default: the generated
+//! tokens as they come, a mix) and `kind` (`api` or `activegate`; default both, API tokens
+//! first). Answer:
 //! `{"total": <how many match>, "tokens": [{"token", "id", "kind", "status", "name", "owner"}]}`
 //! (`unknown` tokens have no name or owner, and `total` is `null`: there is no end to them).
 //!
@@ -129,6 +130,12 @@ pub async fn generated(State(sb): State<Arc<Sandbox>>, RawQuery(raw): RawQuery) 
     let now = sb.now();
     let store = sb.store.read().unwrap_or_else(|p| p.into_inner());
     if status == Some(Status::Unknown) {
+        // Made one after another from their seed: an offset means making what it skips.
+        if offset > MAX_LIMIT {
+            return refuse(&format!(
+                "offset with status=unknown must be a number from 0 to {MAX_LIMIT}"
+            ));
+        }
         let kind = kind.unwrap_or(Kind::Api);
         let tokens: Vec<Value> =
             generate::unknown_tokens(offset.saturating_add(limit), kind, |t| {

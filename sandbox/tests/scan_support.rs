@@ -179,6 +179,8 @@ async fn bad_parameters_and_no_admin_token_are_refused() {
         "status=alive",
         "kind=paas",
         "secret=1",
+        "status=unknown&offset=18446744073709551615",
+        "status=unknown&offset=100001",
     ] {
         let (status, _, body) = s
             .control(Method::GET, &format!("/_sandbox/generated?{bad}"), None)
