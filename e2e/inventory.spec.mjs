@@ -257,7 +257,7 @@ test.describe("the table over 1,000 tokens", () => {
       return { name: d.suggestedFilename(), text: fs.readFileSync(await d.path(), "utf8") };
     };
     const csv = await save("Export rows (CSV)");
-    expect(csv.name).toMatch(/^dt-tokens-127-0-0-1-\d+-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(csv.name).toMatch(/^dt-tokens-127-0-0-1-\d{4}-\d{2}-\d{2}\.csv$/);
     const lines = csv.text.trim().split(/\r\n/);
     expect(lines.length).toBe(shown + 1);
     expect(lines[0].toLowerCase()).toContain("name");

@@ -307,7 +307,7 @@ pub fn file_name(
     let source = match environment.environment_id() {
         Some(id) => id,
         None => {
-            let base = environment.display();
+            let base = environment.address();
             let host = base.split_once("://").map_or(base, |(_, rest)| rest);
             host.split(['/', ':']).next().unwrap_or("")
         }

@@ -363,7 +363,7 @@ fn check_inventory(text: &str, secret: &str) {
         // The file name carries the environment the rows came from: what EnvironmentUrl
         // accepted, so no more than "Calls go to" shows (see check_environment for its gap).
         if let Ok(env) = EnvironmentUrl::parse(text) {
-            if secret_run(env.display(), secret).is_none() {
+            if secret_run(env.address(), secret).is_none() {
                 assert_no_secret_run(&file_name("tokens", &env, n, format), secret);
             }
         }

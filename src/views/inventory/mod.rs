@@ -122,12 +122,11 @@ pub fn InventoryView(props: &ViewProps) -> Html {
             } else {
                 inventory.export_findings(&state.visible, format)
             };
-            let env = state
-                .environment()
-                .and_then(|e| e.environment_id().map(str::to_owned))
-                .unwrap_or_else(|| host_of(state.environment()));
+            let Some(environment) = state.environment() else {
+                return;
+            };
             download(
-                &file_name(what, &env, Utc::now(), format),
+                &file_name(what, environment, Utc::now(), format),
                 &text,
                 format.media_type(),
             );
@@ -475,23 +474,6 @@ fn progress(state: &State, on_stop: Callback<MouseEvent>, on_resume: Callback<Mo
             { failure }
         </section>
     }
-}
-
-fn host_of(environment: Option<&dt_core::dynatrace::EnvironmentUrl>) -> String {
-    let address = environment
-        .map(|e| e.address().to_owned())
-        .unwrap_or_default();
-    let address = if address == "/" {
-        web_sys::window()
-            .and_then(|w| w.location().host().ok())
-            .unwrap_or_default()
-    } else {
-        address
-    };
-    address
-        .trim_start_matches("https://")
-        .trim_start_matches("http://")
-        .to_owned()
 }
 
 /// Saves `text` as a file: a Blob, an object URL, a click on a temporary link.
