@@ -101,6 +101,7 @@ pub fn InventoryView(props: &ViewProps) -> Html {
     let on_sort = d.to_callback().reform(Action::SortBy);
     let on_finding = d.to_callback().reform(Action::ToggleFinding);
     let on_risk = d.to_callback().reform(Action::ToggleRisk);
+    let on_kind = d.to_callback().reform(Action::ToggleKind);
     let on_open = {
         let state = state.clone();
         Callback::from(move |row: u32| load::open_card(&state, row, state.dispatcher()))
@@ -169,7 +170,7 @@ pub fn InventoryView(props: &ViewProps) -> Html {
             { progress(&state, on_stop, on_resume) }
             if loaded > 0 {
                 <SummaryChart ids={ids.clone()} {summary} findings={state.view.filter.findings}
-                              risks={state.view.filter.risks} {on_finding} {on_risk} />
+                              risks={state.view.filter.risks} kinds={state.view.filter.kinds} {on_finding} {on_risk} {on_kind} />
                 <section class="dtc-panel" aria-labelledby={ids.id("inv-table-title")}>
                     <div class="dtc-inv-tools">
                         <h2 id={ids.id("inv-table-title")}>{ "Tokens" }</h2>
@@ -422,13 +423,13 @@ fn progress(state: &State, on_stop: Callback<MouseEvent>, on_resume: Callback<Mo
     } else {
         let total = load.total.unwrap_or(0).max(rows);
         let words = match load.total {
-            Some(t) => format!(
+            Some(t) if rows <= t => format!(
                 "Page {} · {} of {} tokens",
                 load.pages,
                 group(rows as u32),
                 group(t as u32)
             ),
-            None => format!("Page {} · {} tokens", load.pages, group(rows as u32)),
+            _ => format!("Page {} · {} tokens", load.pages, group(rows as u32)),
         };
         (rows, total, words)
     };

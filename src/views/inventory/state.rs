@@ -471,6 +471,15 @@ impl State {
         self.visible = Rc::new(inventory.filter(&self.order, &self.view.filter));
     }
 
+    fn append_rows(&mut self, new: std::ops::Range<u32>) {
+        let inventory = self.store.0.borrow();
+        let new: Vec<u32> = new.collect();
+        let shown = inventory.filter(&new, &self.view.filter);
+        drop(inventory);
+        Rc::make_mut(&mut self.order).extend_from_slice(&new);
+        Rc::make_mut(&mut self.visible).extend_from_slice(&shown);
+    }
+
     fn refresh_visible(&mut self) {
         let inventory = self.store.0.borrow();
         self.visible = Rc::new(inventory.filter(&self.order, &self.view.filter));
@@ -580,10 +589,21 @@ impl Reducible for State {
                 if total.is_some() {
                     next.load.total = total;
                 }
+                let before = next.store.0.borrow().len() as u32;
                 next.store.0.borrow_mut().extend(rows, now);
+                let after = next.store.0.borrow().len() as u32;
                 next.revision += 1;
+                let last = step.is_none();
                 next.load.next = step;
-                next.refresh_order();
+                if before == 0 || last || after < before {
+                    next.refresh_order();
+                } else {
+                    // While pages arrive, a page's rows are appended (filtered) rather than
+                    // the whole set sorted again: sorting 100,000 rows on every page would block
+                    // the page for each one. The order is sorted again when the load ends,
+                    // stops or fails. (Rows that replaced others in place are already listed.)
+                    next.append_rows(before..after);
+                }
             }
             Action::Detail {
                 load,
@@ -614,12 +634,14 @@ impl Reducible for State {
                     return self;
                 }
                 next.load.phase = Phase::Failed { step, error };
+                next.refresh_order();
             }
             Action::Stopped(load) => {
                 if !current(load) || next.load.phase != Phase::Loading {
                     return self;
                 }
                 next.load.phase = Phase::Stopped;
+                next.refresh_order();
             }
             Action::Resumed(load) => {
                 if !current(load) {
@@ -634,6 +656,7 @@ impl Reducible for State {
                 }
                 next.load.next = None;
                 next.load.phase = Phase::Done;
+                next.refresh_order();
             }
             Action::ViewChanged(view) => {
                 if view == next.view {

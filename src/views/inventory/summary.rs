@@ -7,7 +7,7 @@
 
 use dt_core::audit::{Finding, Findings};
 use dt_core::dynatrace::Risk;
-use dt_core::inventory::{risk_key, Risks, Summary};
+use dt_core::inventory::{risk_key, Kind, Kinds, Risks, Summary};
 use yew::prelude::*;
 
 use crate::components::Ids;
@@ -18,8 +18,10 @@ pub struct SummaryProps {
     pub summary: Summary,
     pub findings: Findings,
     pub risks: Risks,
+    pub kinds: Kinds,
     pub on_finding: Callback<Finding>,
     pub on_risk: Callback<Risk>,
+    pub on_kind: Callback<Kind>,
 }
 
 /// One bar: a toggle with its label, count and an SVG bar scaled to the largest count.
@@ -102,6 +104,20 @@ pub fn SummaryChart(props: &SummaryProps) -> Html {
             r.explanation(),
         )
     });
+    let max_k = Kind::ALL.iter().map(|k| s.kind(*k)).max().unwrap_or(0);
+    let kinds = Kind::ALL.into_iter().map(|k| {
+        let on = props.on_kind.reform(move |_: MouseEvent| k);
+        bar(
+            k.label(),
+            s.kind(k),
+            max_k,
+            props.kinds.contains(k),
+            k.key(),
+            "note",
+            on,
+            k.label(),
+        )
+    });
     html! {
         <section class="dtc-panel dtc-summary" aria-labelledby={title.clone()} data-testid="inventory-summary">
             <h2 id={title}>{ format!("Summary of {} tokens", group(s.tokens)) }</h2>
@@ -113,6 +129,8 @@ pub fn SummaryChart(props: &SummaryProps) -> Html {
                 <div>
                     <h3>{ "Riskiest scope" }</h3>
                     <ul class="dtc-bars" aria-label="Filter by riskiest scope">{ for risks }</ul>
+                    <h3>{ "Kind" }</h3>
+                    <ul class="dtc-bars" aria-label="Filter by kind">{ for kinds }</ul>
                 </div>
             </div>
         </section>

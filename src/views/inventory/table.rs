@@ -95,7 +95,7 @@ pub fn Table(props: &TableProps) -> Html {
 
     html! {
         <div class="dtc-inv-scroll" ref={scroller} {onscroll} tabindex="0"
-             role="region" aria-label="Tokens" id={props.ids.id("inventory-table")}>
+             role="region" aria-label="Token table, scrolls" id={props.ids.id("inventory-table")}>
             <table class="dtc-inv-table" aria-rowcount={(total + 1).to_string()} data-testid="inventory-table">
                 <thead><tr aria-rowindex="1">{ for header }</tr></thead>
                 <tbody>
