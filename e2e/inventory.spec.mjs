@@ -156,7 +156,8 @@ test("stop and resume while pages load", async ({ page }) => {
   await page.getByRole("button", { name: "Load tokens" }).click();
   await page.getByRole("button", { name: "Stop" }).click();
   await expect(page.getByTestId("progress-words")).toContainText("Stopped. What loaded is kept.");
-  const [, kept] = await counts(page).catch(() => [0, 0]);
+  await expect(page.getByRole("button", { name: "Stop" })).toHaveCount(0);
+  const kept = Number((await page.getByTestId("progress-words").innerText()).match(/· ([\d,]+) (of|tokens)/)[1].replaceAll(",", ""));
   expect(kept).toBeLessThan(BIG_TOKENS);
   await page.getByRole("button", { name: "Resume" }).click();
   await expect(page.getByTestId("progress-words")).toContainText("All loaded.", { timeout: 150_000 });
@@ -326,7 +327,9 @@ test.describe("the table over 1,000 tokens", () => {
     await expect(page.locator(".dtc")).toHaveAttribute("data-theme", "dark");
     await expectNoAxeViolations(page, "inventory loaded, dark");
     await page.screenshot({ path: `${SHOTS}/inventory-dark.png`, fullPage: false });
-    await expectNoSecretRun(page, ADMIN_SECRET, messages);
+    // The secret's distinctive part: its tail of 2s also occurs in the admin token's public ID,
+    // which the table shows (an ID is not a secret).
+    await expectNoSecretRun(page, ADMIN_SECRET.slice(0, 20), messages);
     expect(await cspViolations(page)).toEqual([]);
   });
 });
