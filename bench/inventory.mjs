@@ -15,7 +15,7 @@ const ADMIN_TOKEN = `dt0c01.SANDBOXADMIN2222222222222.${ADMIN}`;
 const sandboxes = [];
 
 async function sandbox(port, args) {
-  const p = spawn("target/debug/dt-sandbox", ["--listen", `127.0.0.1:${port}`, "--admin-token", ADMIN, "--serve-dir", "dist", ...args], {
+  const p = spawn(process.env.SANDBOX || "target/release/dt-sandbox", ["--listen", `127.0.0.1:${port}`, "--admin-token", ADMIN, "--serve-dir", "dist", ...args], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   sandboxes.push(p);
@@ -44,7 +44,10 @@ try {
   await page.evaluate(() => {
     window.__longest = 0;
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration);
+      for (const e of list.getEntries()) {
+        window.__longest = Math.max(window.__longest, e.duration);
+        (window.__long ||= []).push([Math.round(e.startTime), Math.round(e.duration)]);
+      }
     }).observe({ type: "longtask", buffered: false });
   });
   const t0 = Date.now();
@@ -54,6 +57,7 @@ try {
   await page.getByTestId("progress-words").filter({ hasText: "All loaded." }).waitFor({ timeout: 120_000 });
   const all = Date.now() - t0;
   const longest = await page.evaluate(() => window.__longest);
+  if (process.env.VERBOSE) console.log("long tasks [start, ms]:", JSON.stringify(await page.evaluate(() => window.__long || [])), "done at", await page.evaluate(() => Math.round(performance.now())));
   const rows = await page.locator("tr").count();
   const count = await page.getByTestId("inventory-count").innerText();
   line("time to the first rows (100,000 tokens)", `${first} ms`, "shown while later pages load");

@@ -15,7 +15,7 @@ const BIG = `http://127.0.0.1:${PORTS.big}`;
 const CONTROL = { headers: { Authorization: `Api-Token ${ADMIN_TOKEN}` } };
 // The sandbox's legacy token: TenantTokenManagement only among the list scopes.
 const LEGACY = "SANDBOXLEGACYTOKEN222";
-const SHOTS = "../docs/screenshots";
+const SHOTS = new URL("../docs/screenshots", import.meta.url).pathname;
 
 async function openInventory(page, environment, accessToken) {
   await failOnCspViolations(page);
@@ -322,7 +322,7 @@ test.describe("the table over 1,000 tokens", () => {
     const messages = recordConsole(page);
     await page.getByRole("button", { name: "Riskiest scope", exact: true }).focus();
     await expectNoAxeViolations(page, "inventory loaded");
-    await page.screenshot({ path: `${SHOTS}/inventory-light.png`, fullPage: false });
+    await page.screenshot({ path: `${SHOTS}/inventory-light.png`, fullPage: true });
     await page.getByRole("button", { name: "Dark mode" }).click();
     await expect(page.locator(".dtc")).toHaveAttribute("data-theme", "dark");
     await expectNoAxeViolations(page, "inventory loaded, dark");

@@ -46,6 +46,6 @@ echo "== inventory of 100,000 tokens (cargo bench -p dt-core --bench inventory)"
 cargo bench -q -p dt-core --bench inventory --locked
 
 echo
-echo "== the inventory view in headless Chromium (bench/inventory.mjs)"
-cargo build -q -p dt-sandbox --locked
+echo "== the inventory view in headless Chromium (bench/inventory.mjs, release sandbox)"
+cargo build -q --release -p dt-sandbox --locked
 node bench/inventory.mjs

@@ -111,7 +111,6 @@ pub fn InventoryView(props: &ViewProps) -> Html {
     let now = Utc::now();
     let inventory = state.store.0.borrow();
     let loaded = inventory.len();
-    let summary = inventory.summary(&inventory.all());
     drop(inventory);
 
     let export = |what: &'static str, format: Format| {
@@ -169,7 +168,7 @@ pub fn InventoryView(props: &ViewProps) -> Html {
             }
             { progress(&state, on_stop, on_resume) }
             if loaded > 0 {
-                <SummaryChart ids={ids.clone()} {summary} findings={state.view.filter.findings}
+                <SummaryChart ids={ids.clone()} summary={state.summary} findings={state.view.filter.findings}
                               risks={state.view.filter.risks} kinds={state.view.filter.kinds} {on_finding} {on_risk} {on_kind} />
                 <section class="dtc-panel" aria-labelledby={ids.id("inv-table-title")}>
                     <div class="dtc-inv-tools">

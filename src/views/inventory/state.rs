@@ -16,7 +16,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use dt_core::audit::Finding;
 use dt_core::dynatrace::queries::{ListQuery, V1Filter};
 use dt_core::dynatrace::{EnvironmentUrl, EnvironmentUrlError, Risk};
-use dt_core::inventory::{Column, Inventory, Kind, Row, View};
+use dt_core::inventory::{Column, Inventory, Kind, Row, Summary, View};
 use yew::Reducible;
 
 use crate::client::pool::Progress;
@@ -341,6 +341,9 @@ pub struct State {
     pub order: Rc<Vec<u32>>,
     /// The rows that pass `view.filter`, in sorted order: what the table shows.
     pub visible: Rc<Vec<u32>>,
+    /// Counts over every loaded row (the chart): computed when rows change, not on every
+    /// keystroke of the filter.
+    pub summary: Summary,
     /// The row whose card is open, and its look-up by ID.
     pub open: Option<u32>,
     pub card: Remote<Metadata, CheckError>,
@@ -465,6 +468,11 @@ impl State {
         }
     }
 
+    fn refresh_summary(&mut self) {
+        let inventory = self.store.0.borrow();
+        self.summary = inventory.summary(&inventory.all());
+    }
+
     fn refresh_order(&mut self) {
         let inventory = self.store.0.borrow();
         self.order = Rc::new(inventory.sorted(self.view.sort));
@@ -499,6 +507,7 @@ impl State {
         self.load = Load::default();
         self.store.0.borrow_mut().clear();
         self.revision += 1;
+        self.summary = Summary::default();
         self.open = None;
         self.card = Remote::Idle;
         self.refresh_order();
@@ -593,6 +602,7 @@ impl Reducible for State {
                 next.store.0.borrow_mut().extend(rows, now);
                 let after = next.store.0.borrow().len() as u32;
                 next.revision += 1;
+                next.refresh_summary();
                 let last = step.is_none();
                 next.load.next = step;
                 if before == 0 || last || after < before {
@@ -618,6 +628,7 @@ impl Reducible for State {
                     Ok(row) => {
                         next.store.0.borrow_mut().push(row, now);
                         next.revision += 1;
+                        next.refresh_summary();
                         next.refresh_order();
                     }
                     Err(_) => next.load.failed_details.push(key),
