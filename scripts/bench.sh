@@ -4,6 +4,12 @@
 #      the same toolchain and profile (bench/baseline)
 #   2. token scanning throughput against the regex crate on the same 64 MiB corpus
 #   3. parse time for pastes of 1 KB, 64 KiB and 1 MiB (parse runs on every keystroke)
+#   4. the inventory at 100,000 tokens, natively: build, sort, one filter keystroke (beside a
+#      per-row lower-case-and-search reference), summary, CSV export
+#   5. the inventory view in headless Chromium against the sandbox (bench/inventory.mjs): 100,000
+#      API tokens (first rows, all pages, longest main-thread block, DOM rows, filter keystroke
+#      latency) and the v1 path (1,000 tokens, 50 ms latency, concurrency 4), each beside its
+#      reference; and what each view adds to the wasm (bench/view-sizes.mjs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh build
@@ -13,6 +19,14 @@ echo "== building the product and the baseline (release, wasm-opt)"
 trunk build --release --offline --locked >/dev/null
 (cd bench/baseline && trunk build --release --offline --locked >/dev/null)
 node scripts/sizes.mjs dist bench/baseline/dist
+echo "first-load reference with every view: at most 230 KB gzip"
+echo
+echo "== what each view adds (code in the release wasm before wasm-opt, by module; twiggy)"
+if command -v twiggy >/dev/null; then
+  twiggy top -n 1000000 -f csv target/wasm32-unknown-unknown/release/dt_token_checker.wasm | node bench/view-sizes.mjs
+else
+  echo "(twiggy is not installed: cargo install twiggy)"
+fi
 
 echo
 echo "== 50 MB scan in headless Chromium (longest main-thread block; the goal is under 100 ms)"
@@ -26,3 +40,12 @@ cargo bench -q -p dt-core --bench scan --locked
 echo
 echo "== parse on large pastes (cargo bench -p dt-core --bench parse)"
 cargo bench -q -p dt-core --bench parse --locked
+
+echo
+echo "== inventory of 100,000 tokens (cargo bench -p dt-core --bench inventory)"
+cargo bench -q -p dt-core --bench inventory --locked
+
+echo
+echo "== the inventory view in headless Chromium (bench/inventory.mjs, release sandbox)"
+cargo build -q --release -p dt-sandbox --locked
+node bench/inventory.mjs
