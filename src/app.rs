@@ -18,6 +18,7 @@ use crate::components::{
 };
 use crate::page;
 use crate::state::{Action, State};
+use crate::widget::{use_host_events, use_host_options};
 
 /// What an instance may do beyond checking, decided once where it starts ([`crate::start`] for
 /// the page, [`crate::mount`] for the widget) so that no component asks "am I the page?". The
@@ -52,6 +53,9 @@ pub struct AppProps {
     /// `"light"` or `"dark"`; `None` follows the system.
     #[prop_or_default]
     pub theme: Option<String>,
+    /// Where the host page's events are dispatched (the widget's mount element); `None`: none.
+    #[prop_or_default]
+    pub events: Option<web_sys::Element>,
 }
 
 impl Default for AppProps {
@@ -63,6 +67,7 @@ impl Default for AppProps {
             token: None,
             show_settings: true,
             theme: None,
+            events: None,
         }
     }
 }
@@ -104,6 +109,18 @@ pub fn App(props: &AppProps) -> Html {
         let in_flight = in_flight.clone();
         use_effect_with((), move |_| move || abort(&in_flight));
     }
+    // The host page changed the widget's options (`WidgetHandle::update`): they win over
+    // what was typed or toggled here.
+    use_host_options(
+        &props.environment,
+        &props.theme,
+        |environment| {
+            abort(&in_flight);
+            state.dispatch(Action::EnvironmentEdited(environment));
+        },
+        |next| theme.set(next),
+    );
+    use_host_events(props.events.as_ref(), &state);
     {
         // The page follows `#env=...&id=...` links opened while it is already showing.
         let (dispatcher, in_flight) = (state.dispatcher(), in_flight.clone());

@@ -1,6 +1,7 @@
 //! Metadata cards: a status line on top, the facts, the scopes, and copy buttons (ID and a JSON
 //! export; never the secret).
 
+use crate::client::Metadata;
 use chrono::{DateTime, Utc};
 use dt_core::dynatrace::{ActiveGateToken, ApiToken, EnvironmentUrl, TokenMetadata};
 use dt_core::time::{expiry_status, Expiry};
@@ -13,11 +14,41 @@ use super::Ids;
 
 /// How the token stands, worst first.
 #[derive(Clone, Copy, PartialEq, Debug)]
-enum Standing {
+pub enum Standing {
     Disabled,
     Expired,
     ExpiringSoon,
     Active,
+}
+
+impl Standing {
+    /// The name a host page gets in the `dt-token-checked` event (`crate::widget`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Standing::Disabled => "disabled",
+            Standing::Expired => "expired",
+            Standing::ExpiringSoon => "expiringSoon",
+            Standing::Active => "active",
+        }
+    }
+}
+
+/// How the token an answer describes stands (the results pass it to its card).
+pub fn standing_of(metadata: &Metadata, now: DateTime<Utc>) -> Standing {
+    match metadata {
+        Metadata::Api(t) => standing(t.enabled, t.expiration_date, now),
+        Metadata::ActiveGate(t) => standing(None, t.expiration_date, now),
+        Metadata::Legacy(t) => standing(t.revoked.map(|r| !r), t.expires, now),
+    }
+}
+
+/// An answer as "Copy JSON" exports it.
+pub fn export(metadata: &Metadata) -> String {
+    match metadata {
+        Metadata::Api(t) => export_json(t),
+        Metadata::ActiveGate(t) => export_json(t),
+        Metadata::Legacy(t) => export_json(t),
+    }
 }
 
 fn standing(enabled: Option<bool>, expires: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Standing {
@@ -119,6 +150,8 @@ fn card_head(
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct ApiTokenCardProps {
+    /// How the token stands ([`standing_of`]).
+    pub standing: Standing,
     /// This instance's element ids.
     #[prop_or_default]
     pub ids: Ids,
@@ -134,7 +167,7 @@ pub fn ApiTokenCard(props: &ApiTokenCardProps) -> Html {
     let t = &props.token;
     let now = props.now;
     let title_id = props.ids.id("card-title");
-    let standing = standing(t.enabled, t.expiration_date, now);
+    let standing = props.standing;
     let detail = match standing {
         Standing::Disabled => "This token is switched off and cannot authenticate.".to_owned(),
         Standing::Expired => {
@@ -214,6 +247,8 @@ fn additional(key: &str, value: &serde_json::Value, environment: Option<&Environ
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct ActiveGateCardProps {
+    /// How the token stands ([`standing_of`]).
+    pub standing: Standing,
     /// This instance's element ids.
     #[prop_or_default]
     pub ids: Ids,
@@ -226,7 +261,7 @@ pub fn ActiveGateCard(props: &ActiveGateCardProps) -> Html {
     let t = &props.token;
     let now = props.now;
     let title_id = props.ids.id("card-title");
-    let standing = standing(None, t.expiration_date, now);
+    let standing = props.standing;
     let detail = match standing {
         Standing::Expired => "An ActiveGate using it can no longer connect.".to_owned(),
         _ => format!(
@@ -260,6 +295,8 @@ pub fn ActiveGateCard(props: &ActiveGateCardProps) -> Html {
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct LegacyCardProps {
+    /// How the token stands ([`standing_of`]).
+    pub standing: Standing,
     /// This instance's element ids.
     #[prop_or_default]
     pub ids: Ids,
@@ -272,7 +309,7 @@ pub fn LegacyCard(props: &LegacyCardProps) -> Html {
     let t = &props.token;
     let now = props.now;
     let title_id = props.ids.id("card-title");
-    let standing = standing(t.revoked.map(|r| !r), t.expires, now);
+    let standing = props.standing;
     let id = t.id.clone().unwrap_or_default();
     html! {
         <>
