@@ -386,14 +386,15 @@ test("mount() and its handle's update() and unmount(), in dist/embed.html beside
   // Both tell the page; the element's events come from the element, mount()'s from its element.
   await page.evaluate(() => {
     window.seen = [];
-    document.addEventListener("dt-token-checked", (e) => window.seen.push([e.target.id, e.detail.metadata.name]));
-    document.addEventListener("dt-token-error", (e) => window.seen.push([e.target.id, e.detail.code]));
+    const who = (e) => e.target.id || e.target.localName;
+    document.addEventListener("dt-token-checked", (e) => window.seen.push([who(e), e.detail.metadata.name]));
+    document.addEventListener("dt-token-error", (e) => window.seen.push([who(e), e.detail.code]));
   });
   await field(element).fill(EXAMPLE_TOKEN);
   await check(element).click();
   await field(mounted).fill(UNKNOWN_TOKEN);
   await check(mounted).click();
-  await expect.poll(() => page.evaluate(() => window.seen.sort())).toEqual([["checker", "unauthorized"], ["element", "myToken"]]);
+  await expect.poll(() => page.evaluate(() => window.seen.sort())).toEqual([["checker", "unauthorized"], ["dt-token-checker", "myToken"]]);
 
   await page.evaluate(() => window.checker.update({ environment: "", theme: "dark", hideSettings: true }));
   await expect(mounted.locator(".dtc")).toHaveAttribute("data-theme", "dark");
@@ -415,6 +416,18 @@ test("mount() and its handle's update() and unmount(), in dist/embed.html beside
   await expect(element.getByTestId("token-name")).toHaveText("myToken");
   expect(await cspViolations(page)).toEqual([]);
   expect(problems).toEqual([]);
+});
+
+test("the README's widget snippets are the tested host page's own lines", () => {
+  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+  const section = readme.split("### The widget in a page of yours")[1].split("\n### ")[0];
+  const snippets = [...section.matchAll(/```(?:html|js)\n([\s\S]*?)```/g)].map((m) => m[1]);
+  expect(snippets).toHaveLength(2);
+  const www = new URL("../www/", import.meta.url);
+  const tested = ["embed.html", "embed.js"].flatMap((f) => readFileSync(new URL(f, www), "utf8").split("\n").map((l) => l.trim()));
+  for (const line of snippets.join("\n").split("\n").map((l) => l.trim()).filter(Boolean)) {
+    expect(tested, "a README line that embed.html / embed.js do not have").toContain(line);
+  }
 });
 
 test.describe("accessibility", () => {
