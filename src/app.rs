@@ -9,6 +9,7 @@ use crate::components::{theme::ThemeToggle, Ids};
 use crate::page;
 use crate::route::{self, Route, View};
 use crate::views::{check::CheckView, inventory::InventoryView, scan::ScanView};
+use crate::widget::use_host_option;
 
 /// What an instance may do beyond checking, decided once where it starts ([`crate::start`] for
 /// the page, [`crate::mount`] for the widget) so that no component asks "am I the page?". The
@@ -43,6 +44,9 @@ pub struct AppProps {
     /// `"light"` or `"dark"`; `None` follows the system.
     #[prop_or_default]
     pub theme: Option<String>,
+    /// Where the host page's events are dispatched (the widget's mount element); `None`: none.
+    #[prop_or_default]
+    pub events: Option<web_sys::Element>,
 }
 
 impl Default for AppProps {
@@ -54,6 +58,7 @@ impl Default for AppProps {
             token: None,
             show_settings: true,
             theme: None,
+            events: None,
         }
     }
 }
@@ -68,6 +73,8 @@ pub fn App(props: &AppProps) -> Html {
                 .flatten()
         })
     });
+    // The host page changed the widget's theme (`WidgetHandle::update`): it wins over the toggle.
+    use_host_option(&props.theme, |next| theme.set(next));
     // Only an instance with views follows the address; the widget stays on the checker.
     let route = use_state(|| {
         if capabilities.views {
@@ -117,6 +124,7 @@ pub fn App(props: &AppProps) -> Html {
                 environment={props.environment.clone()}
                 token={props.token.clone()}
                 show_settings={props.show_settings}
+                events={props.events.clone()}
             />
         },
         Route::Inventory { query } => html! {

@@ -133,3 +133,22 @@ async fn two_widgets_in_one_page_share_no_id() {
         host.remove();
     }
 }
+
+#[wasm_bindgen_test]
+async fn unmount_leaves_the_host_element_as_it_was_and_a_node_that_cannot_hold_it_is_an_error() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host = document.create_element("div").unwrap();
+    host.set_inner_html("<p>the host's own</p>");
+    document.body().unwrap().append_child(&host).unwrap();
+    let mut handle = dt_token_checker::mount(host.clone(), JsValue::UNDEFINED).expect("mount");
+    gloo_timers::future::TimeoutFuture::new(50).await;
+    assert!(host.query_selector(".dtc").unwrap().is_some());
+    handle.unmount();
+    assert_eq!(host.inner_html(), "<p>the host's own</p>");
+    // update() after unmount does nothing, and says nothing.
+    assert!(handle.update(JsValue::UNDEFINED).is_ok());
+    host.remove();
+
+    let text: JsValue = document.create_text_node("").into();
+    assert!(dt_token_checker::mount(text.unchecked_into(), JsValue::UNDEFINED).is_err());
+}

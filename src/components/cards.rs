@@ -1,6 +1,7 @@
 //! Metadata cards: a status line on top, the facts, the scopes, and copy buttons (ID and a JSON
 //! export; never the secret).
 
+use crate::client::Metadata;
 use chrono::{DateTime, Utc};
 use dt_core::dynatrace::{
     standing, ActiveGateToken, ApiToken, EnvironmentUrl, Standing, TokenMetadata,
@@ -11,6 +12,24 @@ use super::copy::CopyButton;
 use super::scopes::ScopeChips;
 use super::time::rel_time;
 use super::Ids;
+
+/// How the token an answer describes stands (the results pass it to its card).
+pub fn standing_of(metadata: &Metadata, now: DateTime<Utc>) -> Standing {
+    match metadata {
+        Metadata::Api(t) => standing(t.enabled, t.expiration_date, now),
+        Metadata::ActiveGate(t) => standing(None, t.expiration_date, now),
+        Metadata::Legacy(t) => standing(t.revoked.map(|r| !r), t.expires, now),
+    }
+}
+
+/// An answer as "Copy JSON" exports it.
+pub fn export(metadata: &Metadata) -> String {
+    match metadata {
+        Metadata::Api(t) => export_json(t),
+        Metadata::ActiveGate(t) => export_json(t),
+        Metadata::Legacy(t) => export_json(t),
+    }
+}
 
 fn status_line(standing: Standing, detail: String) -> Html {
     let mut chars = detail.chars();
@@ -95,6 +114,8 @@ fn card_head(
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct ApiTokenCardProps {
+    /// How the token stands ([`standing_of`]).
+    pub standing: Standing,
     /// This instance's element ids.
     #[prop_or_default]
     pub ids: Ids,
@@ -110,7 +131,7 @@ pub fn ApiTokenCard(props: &ApiTokenCardProps) -> Html {
     let t = &props.token;
     let now = props.now;
     let title_id = props.ids.id("card-title");
-    let standing = standing(t.enabled, t.expiration_date, now);
+    let standing = props.standing;
     let detail = match standing {
         Standing::Disabled => "This token is switched off and cannot authenticate.".to_owned(),
         Standing::Expired => {
@@ -190,6 +211,8 @@ fn additional(key: &str, value: &serde_json::Value, environment: Option<&Environ
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct ActiveGateCardProps {
+    /// How the token stands ([`standing_of`]).
+    pub standing: Standing,
     /// This instance's element ids.
     #[prop_or_default]
     pub ids: Ids,
@@ -202,7 +225,7 @@ pub fn ActiveGateCard(props: &ActiveGateCardProps) -> Html {
     let t = &props.token;
     let now = props.now;
     let title_id = props.ids.id("card-title");
-    let standing = standing(None, t.expiration_date, now);
+    let standing = props.standing;
     let detail = match standing {
         Standing::Expired => "An ActiveGate using it can no longer connect.".to_owned(),
         _ => format!(
@@ -236,6 +259,8 @@ pub fn ActiveGateCard(props: &ActiveGateCardProps) -> Html {
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct LegacyCardProps {
+    /// How the token stands ([`standing_of`]).
+    pub standing: Standing,
     /// This instance's element ids.
     #[prop_or_default]
     pub ids: Ids,
@@ -248,7 +273,7 @@ pub fn LegacyCard(props: &LegacyCardProps) -> Html {
     let t = &props.token;
     let now = props.now;
     let title_id = props.ids.id("card-title");
-    let standing = standing(t.revoked.map(|r| !r), t.expires, now);
+    let standing = props.standing;
     let id = t.id.clone().unwrap_or_default();
     html! {
         <>

@@ -5,11 +5,12 @@ use dt_core::dynatrace::EnvironmentUrl;
 use dt_core::token::ParsedToken;
 use yew::prelude::*;
 
-use super::cards::{ActiveGateCard, ApiTokenCard, LegacyCard};
+use super::cards::{standing_of, ActiveGateCard, ApiTokenCard, LegacyCard};
 use super::error_panel::ErrorPanel;
 use super::Ids;
 use crate::client::{CheckError, Metadata};
 use crate::state::Remote;
+use dt_core::dynatrace::Standing;
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct ResultsProps {
@@ -26,6 +27,10 @@ pub struct ResultsProps {
 
 #[function_component]
 pub fn Results(props: &ResultsProps) -> Html {
+    let standing = match &props.lookup {
+        Remote::Loaded(metadata) => standing_of(metadata, props.now),
+        _ => Standing::Active,
+    };
     let body = match &props.lookup {
         Remote::Idle => return html! {},
         Remote::Loading => html! {
@@ -36,6 +41,7 @@ pub fn Results(props: &ResultsProps) -> Html {
         },
         Remote::Loaded(Metadata::Api(token)) => html! {
             <ApiTokenCard
+                {standing}
                 ids={props.ids.clone()}
                 token={token.clone()}
                 environment={props.environment.clone()}
@@ -44,10 +50,10 @@ pub fn Results(props: &ResultsProps) -> Html {
             />
         },
         Remote::Loaded(Metadata::ActiveGate(token)) => html! {
-            <ActiveGateCard ids={props.ids.clone()} token={token.clone()} now={props.now} />
+            <ActiveGateCard {standing} ids={props.ids.clone()} token={token.clone()} now={props.now} />
         },
         Remote::Loaded(Metadata::Legacy(token)) => html! {
-            <LegacyCard ids={props.ids.clone()} token={token.clone()} now={props.now} />
+            <LegacyCard {standing} ids={props.ids.clone()} token={token.clone()} now={props.now} />
         },
         Remote::Failed(error) => html! {
             <ErrorPanel

@@ -48,6 +48,17 @@ impl Standing {
         }
     }
 
+    /// The name a program reads (the widget's `dt-token-checked` event): `disabled`, `expired`,
+    /// `expiringSoon`, `active`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Standing::Disabled => "disabled",
+            Standing::Expired => "expired",
+            Standing::ExpiringSoon => "expiringSoon",
+            Standing::Active => "active",
+        }
+    }
+
     /// The `data-tone` every view draws it with: `bad`, `warn` or `ok`.
     pub fn tone(self) -> &'static str {
         match self {

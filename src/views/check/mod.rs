@@ -19,6 +19,7 @@ use crate::app::Capabilities;
 use crate::client::{self, CheckRequest};
 use crate::components::{results::Results, settings::Settings, token_input::TokenInput, Ids};
 use crate::page;
+use crate::widget::{use_host_events, use_host_option};
 use state::{Action, State};
 
 #[derive(Clone, Debug, PartialEq, Properties)]
@@ -32,6 +33,9 @@ pub struct CheckViewProps {
     pub token: Option<String>,
     #[prop_or(true)]
     pub show_settings: bool,
+    /// Where the host page's events are dispatched (the widget's mount element); `None`: none.
+    #[prop_or_default]
+    pub events: Option<web_sys::Element>,
 }
 
 #[function_component]
@@ -63,6 +67,16 @@ pub fn CheckView(props: &CheckViewProps) -> Html {
         let in_flight = in_flight.clone();
         use_effect_with((), move |_| move || abort(&in_flight));
     }
+    // The host page changed the widget's environment (`WidgetHandle::update`): it wins over
+    // what was typed here.
+    {
+        let (state, in_flight) = (state.dispatcher(), in_flight.clone());
+        use_host_option(&props.environment, move |environment| {
+            abort(&in_flight);
+            state.dispatch(Action::EnvironmentEdited(environment));
+        });
+    }
+    use_host_events(props.events.as_ref(), &state);
     {
         // The page follows `#env=...&id=...` links opened while it is already showing.
         let (dispatcher, in_flight) = (state.dispatcher(), in_flight.clone());
