@@ -626,10 +626,17 @@ impl Reducible for State {
                 }
                 match result {
                     Ok(row) => {
+                        let before = next.store.0.borrow().len();
                         next.store.0.borrow_mut().push(row, now);
                         next.revision += 1;
                         next.refresh_summary();
-                        next.refresh_order();
+                        if next.store.0.borrow().len() != before {
+                            next.refresh_order();
+                        } else if !next.view.filter.is_empty() {
+                            // Replaced in place (a list entry's metadata): the order is sorted
+                            // again when the load ends; the filter may see new text now.
+                            next.refresh_visible();
+                        }
                     }
                     Err(_) => next.load.failed_details.push(key),
                 }
