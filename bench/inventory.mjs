@@ -51,13 +51,14 @@ try {
     }).observe({ type: "longtask", buffered: false });
   });
   const t0 = Date.now();
+  const clicked = await page.evaluate(() => performance.now());
   await page.getByRole("button", { name: "Load tokens" }).click();
   await page.locator("[data-testid=inventory-table] tbody tr[data-row]").first().waitFor({ timeout: 60_000 });
   const first = Date.now() - t0;
   await page.getByTestId("progress-words").filter({ hasText: "All loaded." }).waitFor({ timeout: 120_000 });
   const all = Date.now() - t0;
   const longest = await page.evaluate(() => window.__longest);
-  if (process.env.VERBOSE) console.log("long tasks [start, ms]:", JSON.stringify(await page.evaluate(() => window.__long || [])), "done at", await page.evaluate(() => Math.round(performance.now())));
+  if (process.env.VERBOSE) console.log("long tasks [start, ms]:", JSON.stringify(await page.evaluate(() => window.__long || [])), "clicked at", Math.round(clicked), "done at", await page.evaluate(() => Math.round(performance.now())));
   const rows = await page.locator("tr").count();
   const count = await page.getByTestId("inventory-count").innerText();
   line("time to the first rows (100,000 tokens)", `${first} ms`, "shown while later pages load");
@@ -87,7 +88,8 @@ try {
   line("filter keystroke latency, p95", `${q(0.95).toFixed(1)} ms`, "reference: at most 50 ms");
   await page.close();
 
-  // v1: 1,000 tokens, 50 ms latency, concurrency 4.
+  // v1: 1,000 tokens, 50 ms latency, concurrency 4 (ONLY_BIG=1 skips it).
+  if (!process.env.ONLY_BIG) {
   const slow = await sandbox(BASE + 41, ["--tokens", "1000", "--latency-ms", "50"]);
   const v1 = await browser.newPage();
   await openInventory(v1, slow);
@@ -95,10 +97,13 @@ try {
   await v1.getByLabel("Limit").fill("1000");
   const t1 = Date.now();
   await v1.getByRole("button", { name: "Load tokens" }).click();
-  await v1.getByTestId("progress-words").filter({ hasText: "1,000 of 1,000 tokens" }).waitFor({ timeout: 120_000 });
+  // The details' progress reads "n of 1,000 tokens" until the last one; ActiveGate tokens follow.
+  await v1.getByTestId("progress-words").filter({ hasText: /of 1,000 tokens/ }).waitFor({ timeout: 60_000 });
+  await v1.getByTestId("progress-words").filter({ hasNotText: /of 1,000 tokens/ }).waitFor({ timeout: 120_000 });
   const wall = (Date.now() - t1) / 1000;
   line("v1: 1,000 tokens, 50 ms latency, concurrency 4", `${wall.toFixed(2)} s`, `ideal 12.5 s; ${(wall / 12.5).toFixed(2)}× (reference: at most 1.2×)`);
   await v1.close();
+  }
 } finally {
   await browser.close();
   for (const p of sandboxes) p.kill();

@@ -317,10 +317,18 @@ fn details(
         }
     };
     let finished = Rc::new(std::cell::Cell::new(false));
+    let last = Rc::new(std::cell::Cell::new((
+        usize::MAX,
+        crate::client::pool::Phase::Running,
+    )));
     let on_progress = {
         let (dispatcher, loader) = (dispatcher.clone(), loader.clone());
         move |progress: crate::client::pool::Progress| {
-            dispatcher.dispatch(Action::DetailsProgress(id, progress));
+            // Only what the bar shows: the pool also reports every start, and each report
+            // renders the view.
+            if last.replace((progress.done, progress.phase)) != (progress.done, progress.phase) {
+                dispatcher.dispatch(Action::DetailsProgress(id, progress));
+            }
             if progress.phase == crate::client::pool::Phase::Finished && !finished.replace(true) {
                 // Failures are kept (the reducer lists them); the next list starts.
                 let next = plan.after(&Step::V1Details);

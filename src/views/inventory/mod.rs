@@ -66,8 +66,16 @@ pub fn InventoryView(props: &ViewProps) -> Html {
     }
 
     let d = state.dispatcher();
-    let on_environment = d.to_callback().reform(Action::EnvironmentEdited);
-    let on_access_token = d.to_callback().reform(Action::AccessTokenEdited);
+    // Callbacks that only dispatch are made once, so that the components they go to (settings,
+    // chart) are not drawn again on every keystroke of the filter.
+    let on_environment = use_memo((), {
+        let d = d.clone();
+        move |_| d.to_callback().reform(Action::EnvironmentEdited)
+    });
+    let on_access_token = use_memo((), {
+        let d = d.clone();
+        move |_| d.to_callback().reform(Action::AccessTokenEdited)
+    });
     let on_check_access = {
         let state = state.clone();
         Callback::from(move |e: SubmitEvent| {
@@ -98,10 +106,22 @@ pub fn InventoryView(props: &ViewProps) -> Html {
     let on_text = d
         .to_callback()
         .reform(|e: InputEvent| Action::Text(input_value(&e)));
-    let on_sort = d.to_callback().reform(Action::SortBy);
-    let on_finding = d.to_callback().reform(Action::ToggleFinding);
-    let on_risk = d.to_callback().reform(Action::ToggleRisk);
-    let on_kind = d.to_callback().reform(Action::ToggleKind);
+    let on_sort = use_memo((), {
+        let d = d.clone();
+        move |_| d.to_callback().reform(Action::SortBy)
+    });
+    let on_finding = use_memo((), {
+        let d = d.clone();
+        move |_| d.to_callback().reform(Action::ToggleFinding)
+    });
+    let on_risk = use_memo((), {
+        let d = d.clone();
+        move |_| d.to_callback().reform(Action::ToggleRisk)
+    });
+    let on_kind = use_memo((), {
+        let d = d.clone();
+        move |_| d.to_callback().reform(Action::ToggleKind)
+    });
     let on_open = {
         let state = state.clone();
         Callback::from(move |row: u32| load::open_card(&state, row, state.dispatcher()))
@@ -146,8 +166,8 @@ pub fn InventoryView(props: &ViewProps) -> Html {
                 environment_input={state.environment_input.clone()}
                 environment={state.environment.clone()}
                 access_token={state.access_token.clone()}
-                {on_environment}
-                {on_access_token}
+                on_environment={(*on_environment).clone()}
+                on_access_token={(*on_access_token).clone()}
                 access_hint={Some("The inventory looks it up first to learn which token lists it may read (apiTokens.read, TenantTokenManagement, activeGateTokenManagement.read).")}
             />
             <section class="dtc-panel" aria-labelledby={ids.id("inv-access-title")}>
@@ -169,7 +189,7 @@ pub fn InventoryView(props: &ViewProps) -> Html {
             { progress(&state, on_stop, on_resume) }
             if loaded > 0 {
                 <SummaryChart ids={ids.clone()} summary={state.summary} findings={state.view.filter.findings}
-                              risks={state.view.filter.risks} kinds={state.view.filter.kinds} {on_finding} {on_risk} {on_kind} />
+                              risks={state.view.filter.risks} kinds={state.view.filter.kinds} on_finding={(*on_finding).clone()} on_risk={(*on_risk).clone()} on_kind={(*on_kind).clone()} />
                 <section class="dtc-panel" aria-labelledby={ids.id("inv-table-title")}>
                     <div class="dtc-inv-tools">
                         <h2 id={ids.id("inv-table-title")}>{ "Tokens" }</h2>
@@ -191,7 +211,7 @@ pub fn InventoryView(props: &ViewProps) -> Html {
                         </div>
                     </div>
                     <Table ids={ids.clone()} store={state.store.clone()} revision={state.revision}
-                           visible={state.visible.clone()} sort={state.view.sort} {now} {on_sort} {on_open} />
+                           visible={state.visible.clone()} sort={state.view.sort} {now} on_sort={(*on_sort).clone()} {on_open} />
                 </section>
             }
             if state.open.is_some() {
@@ -264,7 +284,9 @@ fn list_form(state: &UseReducerHandle<State>, ids: &Ids, on_load: Callback<Submi
             .reform(move |_: Event| Action::SourceChosen(source))
     };
     let form = match list {
-        Some(List::V1) => v1_form(&state.v1, ids, d.clone()),
+        Some(List::V1) => {
+            html! { <V1FormView form={state.v1.clone()} ids={ids.clone()} dispatcher={d.clone()} /> }
+        }
         Some(List::V2) => v2_form(&state.v2, ids, d.clone()),
         _ => {
             html! { <p class="dtc-hint">{ "No list of API tokens: only ActiveGate tokens will load." }</p> }
@@ -311,6 +333,20 @@ fn field(
             <p class="dtc-hint" id={hint_id}>{ hint.to_owned() }</p>
         </div>
     }
+}
+
+#[derive(Clone, PartialEq, Properties)]
+struct V1FormProps {
+    form: V1Form,
+    ids: Ids,
+    dispatcher: UseReducerDispatcher<State>,
+}
+
+/// The v1 form is a component of its own so that its ~200 scope options are not compared again
+/// on every render of the view (each v1 detail that arrives renders the view).
+#[function_component]
+fn V1FormView(props: &V1FormProps) -> Html {
+    v1_form(&props.form, &props.ids, props.dispatcher.clone())
 }
 
 fn v1_form(form: &V1Form, ids: &Ids, d: UseReducerDispatcher<State>) -> Html {

@@ -25,13 +25,13 @@ pub struct SummaryProps {
 }
 
 /// One bar: a toggle with its label, count and an SVG bar scaled to the largest count.
+/// `(count, max)`: this bar's count and the largest of its group; `(key, tone)`: its filter key
+/// and colour.
 fn bar(
     label: &str,
-    count: u32,
-    max: u32,
+    (count, max): (u32, u32),
     pressed: bool,
-    key: &str,
-    tone: &str,
+    (key, tone): (&str, &str),
     onclick: Callback<MouseEvent>,
     title: &str,
 ) -> Html {
@@ -82,11 +82,9 @@ pub fn SummaryChart(props: &SummaryProps) -> Html {
         let on = props.on_finding.reform(move |_: MouseEvent| f);
         bar(
             f.title(),
-            s.finding(f),
-            max_f,
+            (s.finding(f), max_f),
             props.findings.contains(f),
-            f.key(),
-            f.tone(),
+            (f.key(), f.tone()),
             on,
             f.why(),
         )
@@ -95,11 +93,9 @@ pub fn SummaryChart(props: &SummaryProps) -> Html {
         let on = props.on_risk.reform(move |_: MouseEvent| r);
         bar(
             r.label(),
-            s.risk(r),
-            max_r,
+            (s.risk(r), max_r),
             props.risks.contains(r),
-            risk_key(r),
-            r.severity_name(),
+            (risk_key(r), r.severity_name()),
             on,
             r.explanation(),
         )
@@ -109,11 +105,9 @@ pub fn SummaryChart(props: &SummaryProps) -> Html {
         let on = props.on_kind.reform(move |_: MouseEvent| k);
         bar(
             k.label(),
-            s.kind(k),
-            max_k,
+            (s.kind(k), max_k),
             props.kinds.contains(k),
-            k.key(),
-            "note",
+            (k.key(), "note"),
             on,
             k.label(),
         )
