@@ -10,6 +10,7 @@
 
 pub mod date;
 pub mod dynatrace;
+pub mod export;
 pub mod text;
 pub mod time;
 pub mod token;

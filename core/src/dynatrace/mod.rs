@@ -7,6 +7,7 @@ pub mod error;
 pub mod json;
 pub mod models;
 pub mod queries;
+pub mod retry;
 pub mod scopes;
 
 pub use environment::{EnvironmentKind, EnvironmentUrl, EnvironmentUrlError};
