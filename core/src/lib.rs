@@ -11,6 +11,7 @@
 pub mod date;
 pub mod dynatrace;
 pub mod export;
+pub mod incident;
 pub mod text;
 pub mod time;
 pub mod token;

@@ -68,8 +68,7 @@ impl<F: FnMut(Hit<'_>)> HitSink for F {
 }
 
 /// The state of a scan over a stream. One per file: [`ByteScanner::push`] each chunk, then
-/// [`ByteScanner::finish`].
-#[derive(Debug)]
+/// [`ByteScanner::finish`]. Its `Debug` leaves out the bytes held (they may hold a secret).
 pub struct ByteScanner {
     /// What is left of earlier chunks, then the newest chunk.
     buf: Vec<u8>,
@@ -89,6 +88,16 @@ pub struct ByteScanner {
     col_at: usize,
     col_chars: usize,
     done: bool,
+}
+
+impl std::fmt::Debug for ByteScanner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ByteScanner")
+            .field("base", &self.base)
+            .field("held", &self.buf.len())
+            .field("line", &self.lines.line)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for ByteScanner {
