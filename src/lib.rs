@@ -17,6 +17,7 @@ pub mod js_api;
 pub mod json;
 pub mod page;
 pub mod state;
+pub mod views;
 
 use wasm_bindgen::prelude::*;
 

@@ -1,0 +1,3 @@
+//! The views of the full page.
+
+pub mod scan;
