@@ -22,10 +22,10 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use chrono::Utc;
-use dt_core::dynatrace::{ActiveGateToken, ApiToken, EnvironmentUrl, Risk};
+use dt_core::dynatrace::{ActiveGateToken, ApiError, ApiToken, EnvironmentUrl, Risk};
 use dt_core::export::{self, Format};
 use dt_core::incident::report::{self, bytes_text, Outcome};
-use dt_core::incident::status::{How, Status, Unknown};
+use dt_core::incident::status::{How, Inactive, Status, Unknown};
 use dt_core::incident::{FoundToken, ScanResult};
 use dt_core::token::{parse, Lookup, Secret, TokenKind};
 use wasm_bindgen::JsCast;
@@ -55,6 +55,9 @@ pub struct ScanViewProps {
 enum Found {
     Api(ApiToken),
     ActiveGate(ActiveGateToken),
+    /// The token's own look-up got 401, and the access token then read its ID: disabled,
+    /// expired or unknown to the environment can be told apart (Dynatrace's 401 does not say).
+    Refused(Result<ApiToken, ApiError>),
 }
 
 /// One look-up to make: where, and with which call. Holds a secret (the token itself, or the
@@ -67,15 +70,26 @@ struct Job {
 
 #[derive(Clone)]
 enum Call {
-    Itself(Secret),
-    ApiById { id: String, access: Secret },
-    ActiveGateById { id: String, access: Secret },
+    /// The token looks itself up; on 401 the access token (if any) reads its ID.
+    Itself {
+        token: Secret,
+        id: String,
+        access: Option<Secret>,
+    },
+    ApiById {
+        id: String,
+        access: Secret,
+    },
+    ActiveGateById {
+        id: String,
+        access: Secret,
+    },
 }
 
 impl Call {
     fn how(&self) -> How {
         match self {
-            Call::Itself(_) => How::Itself,
+            Call::Itself { .. } => How::Itself,
             _ => How::WithAccessToken,
         }
     }
@@ -426,7 +440,11 @@ fn start_checks(
             now,
         };
         let call = match (lookup, token.full_token()) {
-            (Ok(Lookup::ApiTokenBySecret), Some(secret)) => Call::Itself(secret.clone()),
+            (Ok(Lookup::ApiTokenBySecret), Some(secret)) => Call::Itself {
+                token: secret.clone(),
+                id: token.id.clone(),
+                access: (!access.is_empty()).then(|| Secret::new(access)),
+            },
             (Ok(Lookup::ApiTokenById | Lookup::ActiveGateTokenById), _) if access.is_empty() => {
                 state.dispatch(immediate(Unknown::NeedsAccessToken));
                 continue;
@@ -474,7 +492,7 @@ fn start_checks(
                     let job = jobs.borrow().get(&key).cloned();
                     Box::pin(async move {
                         let Some(job) = job else {
-                            return Err(CallError::Api(dt_core::dynatrace::ApiError::Aborted));
+                            return Err(CallError::Api(ApiError::Aborted));
                         };
                         run(&client, &job).await
                     })
@@ -512,11 +530,26 @@ fn start_checks(
 
 async fn run(client: &Client, job: &Job) -> Result<Found, CallError> {
     match &job.call {
-        Call::Itself(secret) => client
-            .for_call(&job.environment, secret.expose(), "token")?
-            .lookup_api_token(secret.expose())
-            .await
-            .map(Found::Api),
+        Call::Itself { token, id, access } => {
+            let own = client
+                .for_call(&job.environment, token.expose(), "token")?
+                .lookup_api_token(token.expose())
+                .await;
+            match (own, access) {
+                (Err(CallError::Api(ApiError::Unauthorized { .. })), Some(access)) => {
+                    let by_id = client
+                        .for_call(&job.environment, access.expose(), "access token")?
+                        .api_token(id)
+                        .await;
+                    match by_id {
+                        Ok(t) => Ok(Found::Refused(Ok(t))),
+                        Err(CallError::Api(e)) => Ok(Found::Refused(Err(e))),
+                        Err(e) => Err(e),
+                    }
+                }
+                (own, _) => own.map(Found::Api),
+            }
+        }
         Call::ApiById { id, access } => client
             .for_call(&job.environment, access.expose(), "access token")?
             .api_token(id)
@@ -539,6 +572,18 @@ fn conclude(
     match result {
         Ok(Found::Api(t)) => (Some(Status::of_api_token(&t, now)), Some(t), None),
         Ok(Found::ActiveGate(t)) => (Some(Status::of_active_gate_token(&t, now)), None, Some(t)),
+        Ok(Found::Refused(by_id)) => {
+            let refused = Status::Inactive(Inactive::Unauthorized);
+            match by_id {
+                // Enabled and unexpired, yet refused: the 401 is what is known.
+                Ok(t) => match Status::of_api_token(&t, now) {
+                    Status::Active => (Some(refused), Some(t), None),
+                    status => (Some(status), Some(t), None),
+                },
+                Err(ApiError::NotFound) => (Some(Status::Inactive(Inactive::NotFound)), None, None),
+                Err(_) => (Some(refused), None, None),
+            }
+        }
         Err(CallError::Api(e)) => (Status::of_error(&e, how), None, None),
         // A redirect was refused: the answer is not Dynatrace's.
         Err(CallError::Refused(Refused::Redirect { .. })) => {
@@ -589,7 +634,7 @@ fn environments(
                     let label = format!("Confirm {}", env.url.display());
                     html! {
                         <li data-testid="scan-environment" data-confirmed={if confirmed { "yes" } else { "no" }}>
-                            <span class="dtc-mono">{ env.url.display().to_owned() }</span>
+                            <span class="dtc-scan-mono">{ env.url.display().to_owned() }</span>
                             <span class="dtc-hint">{ format!(" · suggested for {}", plural(used[e], "token", "tokens")) }</span>
                             { standing_note(env.url.standing()) }
                             if confirmed {
@@ -604,7 +649,7 @@ fn environments(
             if without > 0 {
                 <p class="dtc-hint" data-testid="scan-page-environment">
                     { format!("{} without a suggestion go to the environment in the settings: ", plural(without, "token", "tokens")) }
-                    <span class="dtc-mono">{ page_text }</span>
+                    <span class="dtc-scan-mono">{ page_text }</span>
                 </p>
             }
         </div>
@@ -642,12 +687,12 @@ fn check_controls(
             <div class="dtc-row">
                 <div class="dtc-field">
                     <label for="dtc-scan-concurrency">{ "Look-ups at once" }</label>
-                    <input id="dtc-scan-concurrency" class="dtc-input dtc-number" type="number" min="1" max="16"
+                    <input id="dtc-scan-concurrency" class="dtc-input dtc-scan-number" type="number" min="1" max="16"
                         value={concurrency.to_string()} onchange={on_concurrency} />
                 </div>
                 <div class="dtc-field">
                     <label for="dtc-scan-timeout">{ "Timeout per look-up (seconds)" }</label>
-                    <input id="dtc-scan-timeout" class="dtc-input dtc-number" type="number" min="1" max="120"
+                    <input id="dtc-scan-timeout" class="dtc-input dtc-scan-number" type="number" min="1" max="120"
                         value={timeout_s.to_string()} onchange={on_timeout} disabled={busy} />
                 </div>
             </div>
@@ -761,8 +806,8 @@ fn table(
                     </select>
                 </div>
             </div>
-            <div class="dtc-table-wrap">
-                <table class="dtc-table" data-testid="scan-table">
+            <div class="dtc-scan-table-wrap">
+                <table class="dtc-scan-table" data-testid="scan-table">
                     <caption class="dtc-visually-hidden">{ "Distinct tokens found; choose a token to open its card" }</caption>
                     <thead><tr>
                         <th scope="col">{ "Token" }</th>
@@ -823,10 +868,10 @@ fn row(
     let risk = check.risk();
     html! {
         <tr data-testid="scan-row" data-status={key} aria-selected={if state.open == Some(i) { "true" } else { "false" }} onclick={onclick.clone()}>
-            <td><button type="button" class="dtc-link dtc-mono" {onclick}>{ token.masked.clone() }</button></td>
+            <td><button type="button" class="dtc-scan-link dtc-scan-mono" {onclick}>{ token.masked.clone() }</button></td>
             <td>{ token.kind.label() }</td>
             <td>{ format!("{}× ", token.count) }<span class="dtc-hint">{ first.unwrap_or_default() }</span></td>
-            <td class="dtc-mono">{ env }</td>
+            <td class="dtc-scan-mono">{ env }</td>
             <td data-status={key}>{ status_text }</td>
             <td>{ check.owner().unwrap_or("").to_owned() }</td>
             <td>{ risk.map_or("", Risk::severity_name) }</td>
@@ -875,7 +920,7 @@ fn card(
     html! {
         <article class="dtc-panel dtc-scan-card" data-testid="scan-card" aria-labelledby="dtc-scan-card-title">
             <div class="dtc-row">
-                <h3 id="dtc-scan-card-title" class="dtc-mono dtc-grow">{ token.masked.clone() }</h3>
+                <h3 id="dtc-scan-card-title" class="dtc-scan-mono dtc-grow">{ token.masked.clone() }</h3>
                 <button type="button" class="dtc-btn dtc-btn-small" onclick={close}>{ "Close" }</button>
             </div>
             <p>{ token.kind.label() }{ " · " }{ match o.status { Some(s) => s.label(), None => "not checked".to_owned() } }</p>
@@ -884,7 +929,7 @@ fn card(
             }
             <h4>{ format!("Found {}", plural(token.count as usize, "time", "times")) }</h4>
             <ul class="dtc-scan-places">
-                { for places.iter().map(|p| html! { <li class="dtc-mono">{ p.clone() }</li> }) }
+                { for places.iter().map(|p| html! { <li class="dtc-scan-mono">{ p.clone() }</li> }) }
                 if more > 0 { <li>{ format!("and {more} more") }</li> }
             </ul>
             if let Some(api) = check.api.clone() {
