@@ -13,7 +13,6 @@ use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::Utc;
 use serde_json::{json, Value};
 
 use crate::data::{Kind, Token};
@@ -125,7 +124,7 @@ pub(crate) fn authorize(sb: &Sandbox, caller: &Caller, scopes: &[&str]) -> Resul
         };
         return Err(envelope(StatusCode::UNAUTHORIZED, message, vec![]));
     };
-    let now = Utc::now();
+    let now = sb.now();
     let mut store = sb.store.write().unwrap_or_else(|p| p.into_inner());
     let Some(&index) = store.by_secret.get(&token) else {
         return Err(envelope(
@@ -285,7 +284,9 @@ pub async fn v1_get(State(sb): Shared, id: PathId, request: Request) -> Response
     };
     match find(&sb, &id, Kind::Api) {
         Some(t) => Json(t.v1_json()).into_response(),
-        None => not_found(),
+        // Unlike v2, v1 documents an error envelope with its 404. The path is not quoted: it
+        // may be a secret pasted where the ID belongs.
+        None => envelope(StatusCode::NOT_FOUND, "Token not found", vec![]),
     }
 }
 

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::Utc;
 use serde_json::{json, Map, Value};
 
 use crate::api::{authorize, bad_request, violation, Caller};
@@ -27,7 +26,7 @@ pub async fn list_api_tokens(State(sb): Shared, request: Request) -> Response {
     if let Err(r) = authorize(&sb, &Caller::from(&request), &["apiTokens.read"]) {
         return r;
     }
-    let q = match ApiTokenQuery::parse(request.uri().query(), Utc::now()) {
+    let q = match ApiTokenQuery::parse(request.uri().query(), sb.now()) {
         Ok(q) => q,
         Err(v) => return query_error(v),
     };

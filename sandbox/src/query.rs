@@ -128,14 +128,22 @@ impl V1Query {
                 })
                 .transpose()
         };
+        let mut permissions: Vec<String> = Vec::new();
+        for (_, scope) in params.iter().filter(|(k, _)| k == "permissions") {
+            if !is_v1_permission(scope) {
+                return Err(violation("permissions")(format!(
+                    "{scope:?} is not a scope: use scope names like DataExport or apiTokens.read"
+                )));
+            }
+            // The spec's array has unique items: a repeated scope asks nothing more.
+            if !permissions.contains(scope) {
+                permissions.push(scope.clone());
+            }
+        }
         Ok(V1Query {
             limit,
             user: get(&params, "user").map(str::to_owned),
-            permissions: params
-                .iter()
-                .filter(|(k, _)| k == "permissions")
-                .map(|(_, v)| v.clone())
-                .collect(),
+            permissions,
             from: millis("from")?,
             to: millis("to")?,
         })
@@ -149,6 +157,14 @@ impl V1Query {
                 .all(|p| token.scopes.iter().any(|s| s == p))
             && last_used_within(token, self.from, self.to)
     }
+}
+
+/// Whether the v1 list takes `scope` as a `permissions` value: the spec's parameter is an enum of
+/// scopes, which Dynatrace grows between releases. The sandbox knows the scopes of `dt-core`'s
+/// catalogue, and `AppMonIntegration`, which the spec (1.254) still lists and the catalogue no
+/// longer does.
+pub fn is_v1_permission(scope: &str) -> bool {
+    scope == "AppMonIntegration" || dt_core::dynatrace::scopes::lookup(scope).is_some()
 }
 
 /// The last-use filter of both list versions: a token never used matches no bound.

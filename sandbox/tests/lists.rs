@@ -156,7 +156,7 @@ async fn follow_up_pages_keep_the_first_request_s_query() {
     })
     .await;
     let spec = schemas();
-    let first = s.json("/api/v2/apiTokens?pageSize=100&fields=%2Bscopes&apiTokenSelector=scope(%22metrics.read%22)", &s.admin).await;
+    let first = s.json("/api/v2/apiTokens?pageSize=100&fields=%2Bscopes&apiTokenSelector=scope(%22metrics.read%22,%22metrics.ingest%22)", &s.admin).await;
     let total = first["totalCount"].as_u64().unwrap();
     let key = first["nextPageKey"].as_str().unwrap().to_owned();
     let (status, body) = s
@@ -175,7 +175,7 @@ async fn follow_up_pages_keep_the_first_request_s_query() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .any(|s| s == "metrics.read"),
+                .any(|s| s == "metrics.read" || s == "metrics.ingest"),
             "{t}"
         );
     }
