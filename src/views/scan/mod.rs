@@ -36,18 +36,18 @@ use crate::client::pool::{Phase as PoolPhase, Pool, Work, DEFAULT_CONCURRENCY, M
 use crate::client::{CallError, Client, Refused, DEFAULT_TIMEOUT};
 use crate::components::cards::{ActiveGateCard, ApiTokenCard};
 use crate::components::copy::CopyButton;
-use crate::components::settings::standing_note;
+use crate::components::settings::{standing_note, Settings};
 use files::{Source, PIECE};
 use state::{Action, Filter, Phase, ScanState, SortBy};
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct ScanViewProps {
-    /// The page's environment (settings), for tokens without a suggestion; `None` while the
-    /// field holds no valid environment.
-    pub environment: Option<EnvironmentUrl>,
-    /// The access token from the settings, for IDs and ActiveGate tokens.
+    /// The environment URL to start with (remembered, or the page's default).
     #[prop_or_default]
-    pub access_token: AttrValue,
+    pub environment: String,
+    /// Remember the environment once used (the page, not the widget).
+    #[prop_or_default]
+    pub remember: bool,
 }
 
 /// What one look-up brought back.
@@ -104,6 +104,32 @@ struct Checks {
 
 #[function_component]
 pub fn ScanView(props: &ScanViewProps) -> Html {
+    // The view's own settings: where tokens without a suggestion go, and the access token for
+    // IDs. The access token lives in this view's memory only.
+    let environment_input = use_state(|| props.environment.clone());
+    let access_token = use_state(String::new);
+    let parsed = EnvironmentUrl::parse(&environment_input);
+    let environment = parsed.as_ref().ok().cloned();
+    let on_environment = {
+        let environment_input = environment_input.clone();
+        Callback::from(move |text: String| {
+            // A token typed here is refused and not kept (the Settings field empties itself).
+            let refused = dt_core::dynatrace::environment::looks_like_token(&text);
+            environment_input.set(if refused { String::new() } else { text });
+        })
+    };
+    let on_environment_used = {
+        let (environment, remember) = (environment.clone(), props.remember);
+        Callback::from(move |_: ()| {
+            if let (true, Some(env)) = (remember, &environment) {
+                crate::page::remember_environment(env);
+            }
+        })
+    };
+    let on_access_token = {
+        let access_token = access_token.clone();
+        Callback::from(move |text: String| access_token.set(text))
+    };
     let state = use_reducer(ScanState::default);
     let text = use_state(String::new);
     let chosen = use_state(Vec::<web_sys::File>::new);
@@ -232,7 +258,7 @@ pub fn ScanView(props: &ScanViewProps) -> Html {
             concurrency.clone(),
             timeout_s.clone(),
         );
-        let (environment, access) = (props.environment.clone(), props.access_token.clone());
+        let (environment, access) = (environment.clone(), (*access_token).clone());
         Callback::from(move |_: MouseEvent| {
             start_checks(
                 &state,
@@ -290,6 +316,15 @@ pub fn ScanView(props: &ScanViewProps) -> Html {
     );
 
     html! {
+        <>
+        <Settings
+            environment_input={(*environment_input).clone()}
+            environment={Some(parsed)}
+            access_token={(*access_token).clone()}
+            {on_environment}
+            {on_environment_used}
+            {on_access_token}
+        />
         <section class="dtc-panel dtc-scan" aria-labelledby="dtc-scan-title">
             <h2 id="dtc-scan-title">{ "Scan text and files for tokens" }</h2>
             <p class="dtc-hint">{ "Logs, config dumps, CI output, repository exports. Scanning happens in this browser; nothing is sent until you press Check." }</p>
@@ -335,12 +370,13 @@ pub fn ScanView(props: &ScanViewProps) -> Html {
                 </ul>
             }
             if let Some(result) = state.result.clone() {
-                { environments(&state, &result, props.environment.as_ref()) }
+                { environments(&state, &result, environment.as_ref()) }
                 { check_controls(&state, &result, *concurrency, *timeout_s, on_concurrency, on_timeout, on_check, on_pause, on_resume, on_cancel_checks) }
-                { table(&state, &result, props.environment.as_ref()) }
-                { exports(&state, &result, props.environment.as_ref()) }
+                { table(&state, &result, environment.as_ref()) }
+                { exports(&state, &result, environment.as_ref()) }
             }
         </section>
+        </>
     }
 }
 
