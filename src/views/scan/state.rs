@@ -28,23 +28,34 @@ pub enum Phase {
 pub struct Check {
     /// `None`: not checked (yet).
     pub status: Option<Status>,
-    pub api: Option<ApiToken>,
-    pub active_gate: Option<ActiveGateToken>,
+    /// Shared, not copied: the state is copied at every action.
+    pub api: Option<Rc<ApiToken>>,
+    pub active_gate: Option<Rc<ActiveGateToken>>,
     /// In the pool right now.
     pub queued: bool,
+}
+
+/// One token's answer, as delivered to the reducer.
+#[derive(Clone, Debug)]
+pub struct Answer {
+    pub token: usize,
+    /// `None`: not checked after all (cancelled).
+    pub status: Option<Status>,
+    pub api: Option<Rc<ApiToken>>,
+    pub active_gate: Option<Rc<ActiveGateToken>>,
 }
 
 impl Check {
     pub fn owner(&self) -> Option<&str> {
         self.api
-            .as_ref()
+            .as_deref()
             .and_then(|t| t.owner.as_deref())
-            .or_else(|| self.active_gate.as_ref().and_then(|t| t.owner.as_deref()))
+            .or_else(|| self.active_gate.as_deref().and_then(|t| t.owner.as_deref()))
     }
 
     pub fn risk(&self) -> Option<Risk> {
         self.api
-            .as_ref()
+            .as_deref()
             .and_then(|t| t.scopes.as_deref())
             .and_then(worst)
     }
@@ -139,15 +150,13 @@ pub enum Action {
     ScanCancelled,
     Confirmed(usize),
     Queued(Vec<usize>),
-    /// A check's conclusion (also for tokens no call can check).
-    Checked {
-        token: usize,
-        status: Option<Status>,
-        api: Option<Box<ApiToken>>,
-        active_gate: Option<Box<ActiveGateToken>>,
+    /// Answers (also for tokens no call can check) and where the pool stands, delivered
+    /// together a few times a second: one redraw for many answers.
+    Answered {
+        answers: Vec<Answer>,
+        pool: Option<Progress>,
         now: DateTime<Utc>,
     },
-    PoolProgressed(Progress),
     /// The pool was cancelled: what waited is no longer queued.
     ChecksCancelled,
     Sorted(SortBy),
@@ -219,24 +228,22 @@ impl Reducible for ScanState {
                     }
                 }
             }
-            Action::Checked {
-                token,
-                status,
-                api,
-                active_gate,
-                now,
-            } => {
-                if let Some(check) = next.checks.get_mut(token) {
-                    *check = Check {
-                        status,
-                        api: api.map(|a| *a),
-                        active_gate: active_gate.map(|a| *a),
-                        queued: false,
-                    };
+            Action::Answered { answers, pool, now } => {
+                for a in answers {
+                    if let Some(check) = next.checks.get_mut(a.token) {
+                        *check = Check {
+                            status: a.status,
+                            api: a.api,
+                            active_gate: a.active_gate,
+                            queued: false,
+                        };
+                    }
+                }
+                if pool.is_some() {
+                    next.pool = pool;
                 }
                 next.now = Some(now);
             }
-            Action::PoolProgressed(progress) => next.pool = Some(progress),
             Action::ChecksCancelled => {
                 for check in &mut next.checks {
                     check.queued = false;
