@@ -85,9 +85,20 @@ impl CallError {
         }
     }
 
-    /// Whether trying the same call again may help (see `ApiError::is_transient`).
-    pub fn is_transient(&self) -> bool {
-        self.api().is_some_and(ApiError::is_transient)
+    /// Whether asking again unchanged may help: a status dt-core's retry rule names (429, 502,
+    /// 503, 504), or no answer at all (network, timeout, offline). A refusal of this edge, a
+    /// cancelled call or any other answer would come out the same.
+    pub fn is_retryable(&self) -> bool {
+        match self.api() {
+            Some(api) => match api.status() {
+                Some(status) => dt_core::dynatrace::retry::is_retryable_status(status),
+                None => matches!(
+                    api,
+                    ApiError::Network { .. } | ApiError::Timeout { .. } | ApiError::Offline
+                ),
+            },
+            None => false,
+        }
     }
 }
 

@@ -16,12 +16,27 @@ pub mod components;
 pub mod js_api;
 pub mod json;
 pub mod page;
+pub mod route;
 pub mod state;
 pub mod views;
 
 use wasm_bindgen::prelude::*;
 
-pub use app::{App, AppProps, Mode};
+pub use app::{App, AppProps, Capabilities};
+pub use components::Ids;
+
+/// How many instances (the page, widgets) have started in this document.
+static INSTANCES: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// Element ids for a new instance: the first gets `dtc-…`, the next `dtc2-…`, `dtc3-…`, so two
+/// widgets in one page (or the page and a widget) never share an id.
+pub fn next_ids() -> Ids {
+    use std::sync::atomic::Ordering;
+    match INSTANCES.fetch_add(1, Ordering::Relaxed) + 1 {
+        1 => Ids::default(),
+        n => Ids::new(&format!("dtc{n}")),
+    }
+}
 
 /// Runs when the bundle loads. Mounts the full page if the document asks for it, and does
 /// nothing otherwise, so that a host page that only wants the widget or the JS API is left alone.
@@ -42,7 +57,14 @@ pub fn start() {
     yew::Renderer::<App>::with_root_and_props(
         element,
         AppProps {
-            mode: Mode::Page,
+            // The page owns its document: it may remember, follow links and show every view.
+            capabilities: Capabilities {
+                remember: true,
+                follow_links: true,
+                views: true,
+                full_page: true,
+            },
+            ids: next_ids(),
             environment,
             token,
             ..AppProps::default()
@@ -108,7 +130,9 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<WidgetHandle
     let options = MountOptions::from_js(&options)
         .map_err(|e| JsError::new(&format!("mount(element, options): {e}")))?;
     let props = AppProps {
-        mode: Mode::Widget,
+        // A widget touches nothing of its host page beyond its own element.
+        capabilities: Capabilities::default(),
+        ids: next_ids(),
         environment: options.environment.unwrap_or_default(),
         show_settings: !options.hide_settings,
         theme: options.theme,

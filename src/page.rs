@@ -29,7 +29,7 @@ pub fn remember_environment(environment: &EnvironmentUrl) {
 pub fn stored_form(environment: &EnvironmentUrl) -> String {
     match environment.kind() {
         EnvironmentKind::SameOrigin => String::new(),
-        _ => environment.display().to_owned(),
+        _ => environment.address().to_owned(),
     }
 }
 
@@ -145,6 +145,10 @@ pub fn link_for(environment: &str, token_id: &str) -> String {
 
 fn hash_param(name: &str) -> Option<String> {
     let hash = web_sys::window()?.location().hash().ok()?;
+    // Another view's address (`#/inventory?...`) is not a checker link, whatever it holds.
+    if crate::route::Route::parse(&hash) != crate::route::Route::Check {
+        return None;
+    }
     hash.trim_start_matches('#').split('&').find_map(|pair| {
         let (key, value) = pair.split_once('=')?;
         (key == name)

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use dt_core::dynatrace::queries::V1Filter;
+use dt_core::dynatrace::retry::Policy;
 use dt_core::dynatrace::{ApiError, EnvironmentUrl, TokenMetadata};
 use dt_token_checker::client::pool::{Phase, Pool, Progress, Work};
 use dt_token_checker::client::{CallError, Client};
@@ -199,7 +200,10 @@ async fn rate_limits_are_waited_out_not_reported() {
     };
     let n = ids.len();
     let (pool, seen) = pool(client, ids, 4);
-    pool.set_attempts(10);
+    pool.set_policy(Policy {
+        max_attempts: 10,
+        ..Policy::default()
+    });
     pool.add(0..n);
     until(&seen, |s| s.results.len() == n).await;
     let seen = seen.borrow();
@@ -218,7 +222,10 @@ async fn rate_limits_are_waited_out_not_reported() {
 async fn a_job_that_keeps_failing_is_reported_with_its_last_error() {
     let client = admin(fault("rate-limit-no-retry-after"));
     let (pool, seen) = pool(client, vec!["dt0c01.AAAAAAAAAAAAAAAAAAAAAAAA".into()], 4);
-    pool.set_attempts(2);
+    pool.set_policy(Policy {
+        max_attempts: 2,
+        ..Policy::default()
+    });
     pool.add([0]);
     until(&seen, |s| s.results.len() == 1).await;
     let seen = seen.borrow();

@@ -22,6 +22,7 @@ use std::pin::Pin;
 use std::rc::{Rc, Weak};
 use std::time::Duration;
 
+use dt_core::dynatrace::retry::{Policy, Retry};
 use dt_core::dynatrace::ApiError;
 use gloo_timers::callback::Timeout;
 use web_sys::AbortController;
@@ -35,8 +36,6 @@ pub type Work<T> = Rc<dyn Fn(Client, usize) -> Pin<Box<dyn Future<Output = Resul
 pub const MAX_CONCURRENCY: usize = 16;
 /// The default: what the issue asks for the v1 details.
 pub const DEFAULT_CONCURRENCY: usize = 4;
-/// How often a job is tried in all before its failure is reported.
-pub const DEFAULT_ATTEMPTS: u32 = 4;
 
 /// Where the pool stands.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -88,7 +87,8 @@ struct Inner<T> {
     on_result: Rc<dyn Fn(usize, Result<T, CallError>)>,
     on_progress: Rc<dyn Fn(Progress)>,
     concurrency: usize,
-    attempts: u32,
+    /// When to try again and when to give up: dt-core's rule.
+    policy: Policy,
     queue: VecDeque<Job>,
     running: Vec<Running>,
     /// Jobs waiting out a back-off, each with its timer; dropping the timer cancels it.
@@ -139,7 +139,7 @@ impl<T: 'static> Pool<T> {
                 on_result: Rc::new(on_result),
                 on_progress: Rc::new(on_progress),
                 concurrency: concurrency.clamp(1, MAX_CONCURRENCY),
-                attempts: DEFAULT_ATTEMPTS,
+                policy: Policy::default(),
                 queue: VecDeque::new(),
                 running: Vec::new(),
                 backing_off: Vec::new(),
@@ -154,9 +154,9 @@ impl<T: 'static> Pool<T> {
         }
     }
 
-    /// How many times a job is tried before its failure is reported (at least once).
-    pub fn set_attempts(&self, attempts: u32) {
-        self.inner.borrow_mut().attempts = attempts.max(1);
+    /// How often a job is tried, and how long the pool waits in between.
+    pub fn set_policy(&self, policy: Policy) {
+        self.inner.borrow_mut().policy = policy;
     }
 
     /// Changes how many calls may be in flight (1..=16); takes effect as calls end or start.
@@ -297,16 +297,29 @@ impl<T: 'static> Pool<T> {
             };
             let job = inner.running.swap_remove(at).job;
             match result {
-                Err(error) if error.is_transient() && job.attempts < inner.attempts => {
+                Err(error) if error.is_retryable() => {
                     let retry_after = match error.api() {
                         Some(ApiError::RateLimited { retry_after }) => *retry_after,
                         _ => None,
                     };
-                    let wait = back_off(job.attempts, retry_after, (inner.random)());
-                    if let Some(after) = retry_after {
+                    let wait = match inner.policy.after_failure(
+                        job.attempts,
+                        retry_after,
+                        (inner.random)(),
+                    ) {
+                        Retry::After(wait) => wait,
+                        Retry::GiveUp => {
+                            inner.done += 1;
+                            inner.failed += 1;
+                            events.push(Event::Result(job.key, Err(error)));
+                            drop(inner);
+                            return self.deliver(events);
+                        }
+                    };
+                    if retry_after.is_some() {
                         // The limit is the environment's: hold every call, not just this one.
                         let weak = Rc::downgrade(&self.inner);
-                        inner.hold = Some(Timeout::new(millis(after), move || {
+                        inner.hold = Some(Timeout::new(millis(wait), move || {
                             if let Some(inner) = weak.upgrade() {
                                 inner.borrow_mut().hold = None;
                                 Pool { inner }.pump();
@@ -341,6 +354,11 @@ impl<T: 'static> Pool<T> {
                 }
             }
         }
+        self.deliver(events);
+    }
+
+    /// Calls back with the results, then starts what may start.
+    fn deliver(&self, events: Vec<Event<T>>) {
         let on_result = self.inner.borrow().on_result.clone();
         for Event::Result(key, result) in events {
             on_result(key, result);
@@ -391,13 +409,4 @@ impl<T> Drop for Inner<T> {
 
 fn millis(duration: Duration) -> u32 {
     u32::try_from(duration.as_millis()).unwrap_or(u32::MAX)
-}
-
-/// How long to wait before try `attempts + 1`. Placeholder until dt-core's retry rule lands.
-fn back_off(attempts: u32, retry_after: Option<Duration>, random: f64) -> Duration {
-    if let Some(after) = retry_after {
-        return after;
-    }
-    let base = 250u64 << attempts.min(6);
-    Duration::from_millis(base / 2 + (random.clamp(0.0, 1.0) * (base / 2) as f64) as u64)
 }

@@ -9,6 +9,7 @@ use yew::prelude::*;
 use super::copy::CopyButton;
 use super::scopes::ScopeChips;
 use super::time::rel_time;
+use super::Ids;
 
 /// How the token stands, worst first.
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -92,6 +93,7 @@ fn export_json<T: serde::Serialize>(value: &T) -> String {
 
 /// Name, ID and the card's actions: copy the ID, copy a JSON export, open the environment.
 fn card_head(
+    title_id: &str,
     name: Option<&str>,
     unnamed: &'static str,
     id: &str,
@@ -101,7 +103,7 @@ fn card_head(
     html! {
         <div class="dtc-card-head">
             <div class="dtc-grow">
-                <h2 id="dtc-card-title" data-testid="token-name">{ name.unwrap_or(unnamed).to_owned() }</h2>
+                <h2 id={title_id.to_owned()} data-testid="token-name">{ name.unwrap_or(unnamed).to_owned() }</h2>
                 <code data-testid="token-id">{ id.to_owned() }</code>
             </div>
             <div class="dtc-actions">
@@ -117,6 +119,9 @@ fn card_head(
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct ApiTokenCardProps {
+    /// This instance's element ids.
+    #[prop_or_default]
+    pub ids: Ids,
     pub token: ApiToken,
     pub environment: Option<EnvironmentUrl>,
     pub now: DateTime<Utc>,
@@ -128,6 +133,7 @@ pub struct ApiTokenCardProps {
 pub fn ApiTokenCard(props: &ApiTokenCardProps) -> Html {
     let t = &props.token;
     let now = props.now;
+    let title_id = props.ids.id("card-title");
     let standing = standing(t.enabled, t.expiration_date, now);
     let detail = match standing {
         Standing::Disabled => "This token is switched off and cannot authenticate.".to_owned(),
@@ -154,8 +160,8 @@ pub fn ApiTokenCard(props: &ApiTokenCardProps) -> Html {
     html! {
         <>
             { status_line(standing, detail) }
-            <article class="dtc-panel" data-testid="token-card" aria-labelledby="dtc-card-title">
-                { card_head(t.name.as_deref(), "(unnamed token)", &id, export_json(t), props.environment.as_ref().and_then(|e| e.access_tokens_page())) }
+            <article class="dtc-panel" data-testid="token-card" aria-labelledby={title_id.clone()}>
+                { card_head(&title_id, t.name.as_deref(), "(unnamed token)", &id, export_json(t), props.environment.as_ref().and_then(|e| e.access_tokens_page())) }
                 <dl class="dtc-facts">
                     { fact("Owner", text_or(t.owner.as_deref(), "not reported")) }
                     { fact("Enabled", yes_no(t.enabled)) }
@@ -208,6 +214,9 @@ fn additional(key: &str, value: &serde_json::Value, environment: Option<&Environ
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct ActiveGateCardProps {
+    /// This instance's element ids.
+    #[prop_or_default]
+    pub ids: Ids,
     pub token: ActiveGateToken,
     pub now: DateTime<Utc>,
 }
@@ -216,6 +225,7 @@ pub struct ActiveGateCardProps {
 pub fn ActiveGateCard(props: &ActiveGateCardProps) -> Html {
     let t = &props.token;
     let now = props.now;
+    let title_id = props.ids.id("card-title");
     let standing = standing(None, t.expiration_date, now);
     let detail = match standing {
         Standing::Expired => "An ActiveGate using it can no longer connect.".to_owned(),
@@ -228,8 +238,8 @@ pub fn ActiveGateCard(props: &ActiveGateCardProps) -> Html {
     html! {
         <>
             { status_line(standing, detail) }
-            <article class="dtc-panel" data-testid="token-card" aria-labelledby="dtc-card-title">
-                { card_head(t.name.as_deref(), "(unnamed ActiveGate token)", &id, export_json(t), None) }
+            <article class="dtc-panel" data-testid="token-card" aria-labelledby={title_id.clone()}>
+                { card_head(&title_id, t.name.as_deref(), "(unnamed ActiveGate token)", &id, export_json(t), None) }
                 <dl class="dtc-facts">
                     { fact("Owner", text_or(t.owner.as_deref(), "not reported")) }
                     { fact("Expires", expiry(t.expiration_date, now)) }
@@ -250,6 +260,9 @@ pub fn ActiveGateCard(props: &ActiveGateCardProps) -> Html {
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct LegacyCardProps {
+    /// This instance's element ids.
+    #[prop_or_default]
+    pub ids: Ids,
     pub token: TokenMetadata,
     pub now: DateTime<Utc>,
 }
@@ -258,13 +271,14 @@ pub struct LegacyCardProps {
 pub fn LegacyCard(props: &LegacyCardProps) -> Html {
     let t = &props.token;
     let now = props.now;
+    let title_id = props.ids.id("card-title");
     let standing = standing(t.revoked.map(|r| !r), t.expires, now);
     let id = t.id.clone().unwrap_or_default();
     html! {
         <>
             { status_line(standing, format!("{} (API v1 metadata).", dt_core::time::describe_expiry(t.expires, now))) }
-            <article class="dtc-panel" data-testid="token-card" aria-labelledby="dtc-card-title">
-                { card_head(t.name.as_deref(), "(unnamed token)", &id, export_json(t), None) }
+            <article class="dtc-panel" data-testid="token-card" aria-labelledby={title_id.clone()}>
+                { card_head(&title_id, t.name.as_deref(), "(unnamed token)", &id, export_json(t), None) }
                 <dl class="dtc-facts">
                     { fact("Owner", text_or(t.user_id.as_deref(), "not reported")) }
                     { fact("Revoked", yes_no(t.revoked)) }

@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use super::cards::{ActiveGateCard, ApiTokenCard, LegacyCard};
 use super::error_panel::ErrorPanel;
+use super::Ids;
 use crate::client::{CheckError, Metadata};
 use crate::state::Remote;
 
@@ -18,6 +19,9 @@ pub struct ResultsProps {
     /// The token authenticated its own look-up (no separate access token).
     pub self_lookup: bool,
     pub now: DateTime<Utc>,
+    /// This instance's element ids.
+    #[prop_or_default]
+    pub ids: Ids,
 }
 
 #[function_component]
@@ -32,6 +36,7 @@ pub fn Results(props: &ResultsProps) -> Html {
         },
         Remote::Loaded(Metadata::Api(token)) => html! {
             <ApiTokenCard
+                ids={props.ids.clone()}
                 token={token.clone()}
                 environment={props.environment.clone()}
                 now={props.now}
@@ -39,10 +44,10 @@ pub fn Results(props: &ResultsProps) -> Html {
             />
         },
         Remote::Loaded(Metadata::ActiveGate(token)) => html! {
-            <ActiveGateCard token={token.clone()} now={props.now} />
+            <ActiveGateCard ids={props.ids.clone()} token={token.clone()} now={props.now} />
         },
         Remote::Loaded(Metadata::Legacy(token)) => html! {
-            <LegacyCard token={token.clone()} now={props.now} />
+            <LegacyCard ids={props.ids.clone()} token={token.clone()} now={props.now} />
         },
         Remote::Failed(error) => html! {
             <ErrorPanel

@@ -18,4 +18,4 @@ pub use models::{
     ConstraintViolation, EntityShortRepresentation, ErrorBody, ErrorEnvelope, StubList,
     TokenMetadata,
 };
-pub use scopes::{classify, group_scopes, lookup, Risk, ScopeGroup, ScopeInfo};
+pub use scopes::{classify, group_scopes, scope_info, Risk, ScopeGroup, ScopeInfo};

@@ -254,7 +254,7 @@ impl Sweep {
             )
         });
         let index = env.map(|url| {
-            let key = url.display().to_ascii_lowercase();
+            let key = url.address().to_ascii_lowercase();
             match self.env_by_base.get(&key) {
                 Some(&i) => {
                     if let Some(env) = self.result.environments.get_mut(i) {
@@ -443,7 +443,7 @@ mod tests {
         let seen: Vec<_> = r
             .environments
             .iter()
-            .map(|e| (e.url.display().to_owned(), e.count))
+            .map(|e| (e.url.address().to_owned(), e.count))
             .collect();
         assert_eq!(
             seen,
@@ -483,7 +483,7 @@ mod tests {
                     .find(|t| t.id.starts_with(id))
                     .expect("token");
                 t.suggestion
-                    .map(|i| r.environments[i].url.display().to_owned())
+                    .map(|i| r.environments[i].url.address().to_owned())
             };
             assert_eq!(
                 env_of("dt0c01.ST2E").as_deref(),

@@ -32,6 +32,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{AbortController, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::ViewProps;
 use crate::client::pool::{
     Phase as PoolPhase, Pool, Progress, Work, DEFAULT_CONCURRENCY, MAX_CONCURRENCY,
 };
@@ -39,19 +40,10 @@ use crate::client::{CallError, Client, Refused, DEFAULT_TIMEOUT};
 use crate::components::cards::{ActiveGateCard, ApiTokenCard};
 use crate::components::copy::CopyButton;
 use crate::components::settings::{standing_note, Settings};
+use crate::components::Ids;
 use files::{Source, PIECE};
 use gloo_timers::callback::Timeout;
 use state::{Action, Answer, Filter, Phase, ScanState, SortBy};
-
-#[derive(Clone, PartialEq, Properties)]
-pub struct ScanViewProps {
-    /// The environment URL to start with (remembered, or the page's default).
-    #[prop_or_default]
-    pub environment: String,
-    /// Remember the environment once used (the page, not the widget).
-    #[prop_or_default]
-    pub remember: bool,
-}
 
 /// What one look-up brought back.
 #[derive(Clone)]
@@ -148,7 +140,8 @@ fn deliver(
 }
 
 #[function_component]
-pub fn ScanView(props: &ScanViewProps) -> Html {
+pub fn ScanView(props: &ViewProps) -> Html {
+    let ids = &props.ids;
     // The view's own settings: where tokens without a suggestion go, and the access token for
     // IDs. The access token lives in this view's memory only.
     let environment_input = use_state(|| props.environment.clone());
@@ -164,7 +157,7 @@ pub fn ScanView(props: &ScanViewProps) -> Html {
         })
     };
     let on_environment_used = {
-        let (environment, remember) = (environment.clone(), props.remember);
+        let (environment, remember) = (environment.clone(), props.capabilities.remember);
         Callback::from(move |_: ()| {
             if let (true, Some(env)) = (remember, &environment) {
                 crate::page::remember_environment(env);
@@ -369,20 +362,21 @@ pub fn ScanView(props: &ScanViewProps) -> Html {
             {on_environment}
             {on_environment_used}
             {on_access_token}
+            ids={ids.clone()}
         />
-        <section class="dtc-panel dtc-scan" aria-labelledby="dtc-scan-title">
-            <h2 id="dtc-scan-title">{ "Scan text and files for tokens" }</h2>
+        <section class="dtc-panel dtc-scan" aria-labelledby={ids.id("scan-title")}>
+            <h2 id={ids.id("scan-title")}>{ "Scan text and files for tokens" }</h2>
             <p class="dtc-hint">{ "Logs, config dumps, CI output, repository exports. Scanning happens in this browser; nothing is sent until you press Check." }</p>
             <div class="dtc-field">
-                <label for="dtc-scan-text">{ "Text to scan" }</label>
-                <textarea id="dtc-scan-text" class="dtc-input dtc-scan-text" rows="5" spellcheck="false" autocomplete="off"
+                <label for={ids.id("scan-text")}>{ "Text to scan" }</label>
+                <textarea id={ids.id("scan-text")} class="dtc-input dtc-scan-text" rows="5" spellcheck="false" autocomplete="off"
                     value={(*text).clone()} oninput={on_text} />
             </div>
             <div class="dtc-field dtc-drop" data-over={if *dragging { "yes" } else { "no" }}
                 ondragover={on_drag.clone()} ondragenter={on_drag} ondragleave={on_leave} ondrop={on_drop}>
-                <label for="dtc-scan-files">{ "Files to scan" }</label>
-                <input id="dtc-scan-files" type="file" multiple=true onchange={on_files} aria-describedby="dtc-scan-files-hint" />
-                <p class="dtc-hint" id="dtc-scan-files-hint">{ "Choose or drop files here, several at once; .gz files are decompressed while read." }</p>
+                <label for={ids.id("scan-files")}>{ "Files to scan" }</label>
+                <input id={ids.id("scan-files")} type="file" multiple=true onchange={on_files} aria-describedby={ids.id("scan-files-hint")} />
+                <p class="dtc-hint" id={ids.id("scan-files-hint")}>{ "Choose or drop files here, several at once; .gz files are decompressed while read." }</p>
                 if !chosen.is_empty() {
                     <ul class="dtc-scan-files" aria-label="Files chosen">
                         { for chosen.iter().map(|f| html! { <li>{ f.name() }{ " · " }{ bytes_text(f.size() as u64) }</li> }) }
@@ -415,9 +409,9 @@ pub fn ScanView(props: &ScanViewProps) -> Html {
                 </ul>
             }
             if let Some(result) = state.result.clone() {
-                { environments(&state, &result, environment.as_ref()) }
-                { check_controls(&state, &result, *concurrency, *timeout_s, on_concurrency, on_timeout, on_check, on_pause, on_resume, on_cancel_checks) }
-                { table(&state, &result, environment.as_ref()) }
+                { environments(ids, &state, &result, environment.as_ref()) }
+                { check_controls(ids, &state, &result, *concurrency, *timeout_s, on_concurrency, on_timeout, on_check, on_pause, on_resume, on_cancel_checks) }
+                { table(ids, &state, &result, environment.as_ref()) }
                 { exports(&state, &result, environment.as_ref()) }
             }
         </section>
@@ -686,6 +680,7 @@ fn conclude(
 
 /// The environments suggested, each confirmed once by the person before any token goes there.
 fn environments(
+    ids: &Ids,
     state: &UseReducerHandle<ScanState>,
     result: &ScanResult,
     page: Option<&EnvironmentUrl>,
@@ -707,8 +702,8 @@ fn environments(
         |e| e.to_string(),
     );
     html! {
-        <div class="dtc-scan-envs" role="group" aria-labelledby="dtc-scan-envs-title">
-            <h3 id="dtc-scan-envs-title">{ "Where the tokens go" }</h3>
+        <div class="dtc-scan-envs" role="group" aria-labelledby={ids.id("scan-envs-title")}>
+            <h3 id={ids.id("scan-envs-title")}>{ "Where the tokens go" }</h3>
             if result.environments.is_empty() {
                 <p class="dtc-hint">{ "No Dynatrace environment URL was found in the text." }</p>
             }
@@ -719,10 +714,10 @@ fn environments(
                         let dispatcher = state.dispatcher();
                         Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::Confirmed(e)))
                     };
-                    let label = format!("Confirm {}", env.url.display());
+                    let label = format!("Confirm {}", env.url.address());
                     html! {
                         <li data-testid="scan-environment" data-confirmed={if confirmed { "yes" } else { "no" }}>
-                            <span class="dtc-scan-mono">{ env.url.display().to_owned() }</span>
+                            <span class="dtc-scan-mono">{ env.url.address().to_owned() }</span>
                             <span class="dtc-hint">{ format!(" · suggested for {}", plural(used[e], "token", "tokens")) }</span>
                             { standing_note(env.url.standing()) }
                             if confirmed {
@@ -746,6 +741,7 @@ fn environments(
 
 #[allow(clippy::too_many_arguments)]
 fn check_controls(
+    ids: &Ids,
     state: &UseReducerHandle<ScanState>,
     result: &ScanResult,
     concurrency: usize,
@@ -770,17 +766,17 @@ fn check_controls(
     let phase = pool.map(|p| p.phase);
     let busy = matches!(phase, Some(PoolPhase::Running | PoolPhase::Paused));
     html! {
-        <div class="dtc-scan-checks" role="group" aria-labelledby="dtc-scan-checks-title">
-            <h3 id="dtc-scan-checks-title">{ "Check" }</h3>
+        <div class="dtc-scan-checks" role="group" aria-labelledby={ids.id("scan-checks-title")}>
+            <h3 id={ids.id("scan-checks-title")}>{ "Check" }</h3>
             <div class="dtc-row">
                 <div class="dtc-field">
-                    <label for="dtc-scan-concurrency">{ "Look-ups at once" }</label>
-                    <input id="dtc-scan-concurrency" class="dtc-input dtc-scan-number" type="number" min="1" max="16"
+                    <label for={ids.id("scan-concurrency")}>{ "Look-ups at once" }</label>
+                    <input id={ids.id("scan-concurrency")} class="dtc-input dtc-scan-number" type="number" min="1" max="16"
                         value={concurrency.to_string()} onchange={on_concurrency} />
                 </div>
                 <div class="dtc-field">
-                    <label for="dtc-scan-timeout">{ "Timeout per look-up (seconds)" }</label>
-                    <input id="dtc-scan-timeout" class="dtc-input dtc-scan-number" type="number" min="1" max="120"
+                    <label for={ids.id("scan-timeout")}>{ "Timeout per look-up (seconds)" }</label>
+                    <input id={ids.id("scan-timeout")} class="dtc-input dtc-scan-number" type="number" min="1" max="120"
                         value={timeout_s.to_string()} onchange={on_timeout} disabled={busy} />
                 </div>
             </div>
@@ -820,6 +816,7 @@ fn check_controls(
 
 /// One row per distinct token, sortable and filterable; a row opens its card.
 fn table(
+    ids: &Ids,
     state: &UseReducerHandle<ScanState>,
     result: &Rc<ScanResult>,
     page: Option<&EnvironmentUrl>,
@@ -860,35 +857,35 @@ fn table(
             <h3>{ "Tokens found" }</h3>
             <div class="dtc-row dtc-scan-filters">
                 <div class="dtc-field">
-                    <label for="dtc-scan-sort">{ "Sort by" }</label>
-                    <select id="dtc-scan-sort" class="dtc-input" onchange={on_sort}>
+                    <label for={ids.id("scan-sort")}>{ "Sort by" }</label>
+                    <select id={ids.id("scan-sort")} class="dtc-input" onchange={on_sort}>
                         { for SortBy::ALL.iter().map(|(s, key, label)| html! { <option value={*key} selected={*s == state.sort}>{ *label }</option> }) }
                     </select>
                 </div>
                 <div class="dtc-field">
-                    <label for="dtc-scan-f-status">{ "Status" }</label>
-                    <select id="dtc-scan-f-status" class="dtc-input" onchange={filter(|f, v| f.status = v)}>
+                    <label for={ids.id("scan-f-status")}>{ "Status" }</label>
+                    <select id={ids.id("scan-f-status")} class="dtc-input" onchange={filter(|f, v| f.status = v)}>
                         { option("", "all", &f.status) }
                         { for ["active", "inactive", "unknown", "unchecked"].iter().map(|s| option(s, s, &f.status)) }
                     </select>
                 </div>
                 <div class="dtc-field">
-                    <label for="dtc-scan-f-kind">{ "Kind" }</label>
-                    <select id="dtc-scan-f-kind" class="dtc-input" onchange={filter(|f, v| f.kind = v)}>
+                    <label for={ids.id("scan-f-kind")}>{ "Kind" }</label>
+                    <select id={ids.id("scan-f-kind")} class="dtc-input" onchange={filter(|f, v| f.kind = v)}>
                         { option("", "all", &f.kind) }
                         { for kinds.iter().map(|k| option(k, k, &f.kind)) }
                     </select>
                 </div>
                 <div class="dtc-field">
-                    <label for="dtc-scan-f-owner">{ "Owner" }</label>
-                    <select id="dtc-scan-f-owner" class="dtc-input" onchange={filter(|f, v| f.owner = v)}>
+                    <label for={ids.id("scan-f-owner")}>{ "Owner" }</label>
+                    <select id={ids.id("scan-f-owner")} class="dtc-input" onchange={filter(|f, v| f.owner = v)}>
                         { option("", "all", &f.owner) }
                         { for owners.iter().map(|o| option(o, o, &f.owner)) }
                     </select>
                 </div>
                 <div class="dtc-field">
-                    <label for="dtc-scan-f-risk">{ "Risk" }</label>
-                    <select id="dtc-scan-f-risk" class="dtc-input" onchange={filter(|f, v| f.risk = v)}>
+                    <label for={ids.id("scan-f-risk")}>{ "Risk" }</label>
+                    <select id={ids.id("scan-f-risk")} class="dtc-input" onchange={filter(|f, v| f.risk = v)}>
                         { option("", "all", &f.risk) }
                         { for ["critical", "high", "medium", "low", "unknown"].iter().map(|r| option(r, r, &f.risk)) }
                     </select>
@@ -921,7 +918,7 @@ fn table(
                 <p class="dtc-hint">{ if result.tokens.is_empty() { "No tokens found." } else { "No token matches the filters." } }</p>
             }
             if let Some(open) = state.open {
-                { card(state, result, open, page) }
+                { card(ids, state, result, open, page) }
             }
         </div>
     }
@@ -940,8 +937,8 @@ fn row(
         format!("{file}:{}:{}", p.line, p.column)
     });
     let env = match target(state, result, token, page) {
-        Ok(env) => env.display().to_owned(),
-        Err(Some(e)) => format!("{} (to confirm)", result.environments[e].url.display()),
+        Ok(env) => env.address().to_owned(),
+        Err(Some(e)) => format!("{} (to confirm)", result.environments[e].url.address()),
         Err(None) => "none".to_owned(),
     };
     let (status, key) = match check.status {
@@ -1028,6 +1025,7 @@ fn outcome<'a>(
 /// A token's card: where it was found, what the check said, its metadata, and for an active
 /// token the checklist to copy.
 fn card(
+    ids: &Ids,
     state: &UseReducerHandle<ScanState>,
     result: &ScanResult,
     i: usize,
@@ -1046,9 +1044,9 @@ fn card(
     let places = o.places();
     let more = token.count.saturating_sub(places.len() as u64);
     html! {
-        <article class="dtc-panel dtc-scan-card" data-testid="scan-card" aria-labelledby="dtc-scan-card-title">
+        <article class="dtc-panel dtc-scan-card" data-testid="scan-card" aria-labelledby={ids.id("scan-card-title")}>
             <div class="dtc-row">
-                <h3 id="dtc-scan-card-title" class="dtc-scan-mono dtc-grow">{ token.masked.clone() }</h3>
+                <h3 id={ids.id("scan-card-title")} class="dtc-scan-mono dtc-grow">{ token.masked.clone() }</h3>
                 <button type="button" class="dtc-btn dtc-btn-small" onclick={close}>{ "Close" }</button>
             </div>
             <p>{ token.kind.label() }{ " · " }{ match o.status { Some(s) => s.label(), None => "not checked".to_owned() } }</p>
