@@ -164,7 +164,7 @@ impl V1Query {
 /// catalogue, and `AppMonIntegration`, which the spec (1.254) still lists and the catalogue no
 /// longer does.
 pub fn is_v1_permission(scope: &str) -> bool {
-    scope == "AppMonIntegration" || dt_core::dynatrace::scopes::lookup(scope).is_some()
+    scope == "AppMonIntegration" || dt_core::dynatrace::scopes::scope_info(scope).is_some()
 }
 
 /// The last-use filter of both list versions: a token never used matches no bound.
