@@ -255,6 +255,8 @@ pub fn ScanView(props: &ViewProps) -> Html {
                 return;
             }
             stop_checks(&checks, &state);
+            // Answers not yet delivered belong to the old scan's tokens.
+            *checks.borrow().inbox.borrow_mut() = Inbox::default();
             let mut sources = Vec::new();
             if !text.trim().is_empty() {
                 sources.push(Source::Text(Rc::from(text.as_str())));
@@ -478,10 +480,7 @@ fn stop_checks(checks: &Rc<RefCell<Checks>>, state: &UseReducerHandle<ScanState>
         pool.cancel();
         state.dispatch(Action::ChecksCancelled);
     }
-    let checks = checks.borrow();
-    checks.jobs.borrow_mut().clear();
-    // Answers not yet delivered belong to the checks just stopped (or to an older scan).
-    *checks.inbox.borrow_mut() = Inbox::default();
+    checks.borrow().jobs.borrow_mut().clear();
 }
 
 /// Queues a look-up for every token not yet checked whose environment is confirmed; tokens no
