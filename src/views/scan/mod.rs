@@ -707,7 +707,7 @@ fn environments(
                 <p class="dtc-hint">{ "No Dynatrace environment URL was found in the text." }</p>
             }
             <ul class="dtc-scan-env-list">
-                { for result.environments.iter().enumerate().filter(|(e, _)| used[*e] > 0).map(|(e, env)| {
+                { for result.environments.iter().enumerate().filter(|(e, _)| used[*e] > 0).take(state.environments_shown).map(|(e, env)| {
                     let confirmed = state.confirmed.get(e) == Some(&true);
                     let onclick = {
                         let dispatcher = state.dispatcher();
@@ -728,6 +728,12 @@ fn environments(
                     }
                 }) }
             </ul>
+            if used.iter().filter(|n| **n > 0).count() > state.environments_shown {
+                <button type="button" class="dtc-btn dtc-btn-small" onclick={{
+                    let dispatcher = state.dispatcher();
+                    Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::ShowMoreEnvironments))
+                }}>{ format!("Show more environments ({} of {} shown)", state.environments_shown, used.iter().filter(|n| **n > 0).count()) }</button>
+            }
             if without > 0 {
                 <p class="dtc-hint" data-testid="scan-page-environment">
                     { format!("{} without a suggestion go to the environment in the settings: ", plural(without, "token", "tokens")) }

@@ -116,10 +116,14 @@ pub struct ScanState {
     pub now: Option<DateTime<Utc>>,
     /// Rows drawn (a table of thousands redrawn at each answer would hold the page).
     pub shown: usize,
+    pub environments_shown: usize,
 }
 
 /// Rows drawn at first, and added by "Show more".
-pub const ROWS: usize = 200;
+pub const ROWS: usize = 25;
+
+/// Environments listed at first, and added by "Show more environments".
+pub const ENVIRONMENTS: usize = 10;
 
 impl Default for ScanState {
     fn default() -> Self {
@@ -136,6 +140,7 @@ impl Default for ScanState {
             open: None,
             now: None,
             shown: ROWS,
+            environments_shown: ENVIRONMENTS,
         }
     }
 }
@@ -163,6 +168,7 @@ pub enum Action {
     Filtered(Filter),
     Opened(Option<usize>),
     ShowMore,
+    ShowMoreEnvironments,
 }
 
 impl Reducible for ScanState {
@@ -182,6 +188,7 @@ impl Reducible for ScanState {
             open: self.open,
             now: self.now,
             shown: self.shown,
+            environments_shown: self.environments_shown,
         };
         match action {
             Action::ScanStarted { total, files } => {
@@ -253,6 +260,7 @@ impl Reducible for ScanState {
             Action::Filtered(filter) => next.filter = filter,
             Action::Opened(open) => next.open = open,
             Action::ShowMore => next.shown += ROWS,
+            Action::ShowMoreEnvironments => next.environments_shown += ENVIRONMENTS,
         }
         Rc::new(next)
     }
