@@ -285,6 +285,9 @@ test("every status: active, each inactive reason, each unknown reason", async ({
     await expect(row).toContainText(text);
   }
   await expect(page.getByTestId("check-progress")).toContainText("1 active · 5 inactive · 7 unknown · 0 not checked");
+  // The README's picture: the pasted text cleared first (the results stay).
+  await page.getByLabel("Text to scan").fill("");
+  await page.locator(".dtc-scan").screenshot({ path: `${SHOTS}/scan-statuses.png` });
   // The active token's card: its metadata and the checklist, filled in.
   await rowOf(page, EXAMPLE_TOKEN).filter({ hasNotText: "pasted text:4:8" }).getByRole("button").click();
   const card = page.getByTestId("scan-card");

@@ -19,8 +19,6 @@ pub mod status;
 
 use std::collections::HashMap;
 
-use memchr::memmem;
-
 use crate::dynatrace::{EnvironmentKind, EnvironmentUrl};
 use crate::token::{
     without_ids_of_full_tokens, ByteScanner, Hit, HitSink, Secret, TokenKind, HOLD,
@@ -97,8 +95,9 @@ pub struct Sweep {
     result: ScanResult,
     by_text: HashMap<String, usize>,
     env_by_base: HashMap<String, usize>,
-    /// Candidate URL text -> environment, or `None` when it is not a Dynatrace environment.
-    url_cache: HashMap<String, Option<usize>>,
+    /// Candidate URL text -> environment, or [`NOT_DYNATRACE`] (one map type for both maps:
+    /// each type of map is a copy of the hash table's code in the page).
+    url_cache: HashMap<String, usize>,
     current: Option<FileScan>,
 }
 
@@ -236,13 +235,11 @@ impl Sweep {
 
     /// The environment a URL candidate stands for, if it is a Dynatrace one.
     fn environment(&mut self, candidate: &str, first: Place) -> Option<usize> {
-        if let Some(known) = self.url_cache.get(candidate) {
-            if let Some(i) = *known {
-                if let Some(env) = self.result.environments.get_mut(i) {
-                    env.count += 1;
-                }
+        if let Some(&known) = self.url_cache.get(candidate) {
+            if let Some(env) = self.result.environments.get_mut(known) {
+                env.count += 1;
             }
-            return *known;
+            return (known != NOT_DYNATRACE).then_some(known);
         }
         let env = EnvironmentUrl::parse(candidate).ok().filter(|u| {
             matches!(
@@ -276,11 +273,15 @@ impl Sweep {
         });
         // A text full of distinct non-Dynatrace URLs must not grow the cache without end.
         if self.url_cache.len() < 10_000 {
-            self.url_cache.insert(candidate.to_owned(), index);
+            self.url_cache
+                .insert(candidate.to_owned(), index.unwrap_or(NOT_DYNATRACE));
         }
         index
     }
 }
+
+/// In `url_cache`: the URL is not a Dynatrace environment.
+const NOT_DYNATRACE: usize = usize::MAX;
 
 /// The environment run nearest to `offset`, and how far it is.
 fn nearest(runs: &[(u64, u64, usize)], offset: u64) -> Option<(usize, u64)> {
@@ -314,7 +315,12 @@ impl HitSink for Sink<'_> {
         let Some(hay) = bytes.get(from..end) else {
             return;
         };
-        for i in memmem::find_iter(hay, SCHEME) {
+        // `memchr` for each `h`, then a compare: `memmem`'s searchers would add their code to
+        // the page for a needle this short.
+        for i in memchr::memchr_iter(b'h', hay) {
+            if !hay[i..].starts_with(SCHEME) {
+                continue;
+            }
             let start = from + i;
             let Some(candidate) = url_candidate(bytes, start) else {
                 continue;

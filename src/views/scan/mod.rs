@@ -17,7 +17,6 @@ pub mod files;
 pub mod state;
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -94,7 +93,8 @@ impl Call {
 #[derive(Default)]
 struct Checks {
     pool: Option<Pool<Found>>,
-    jobs: Rc<RefCell<HashMap<usize, Job>>>,
+    /// By token index (a `Vec`, not a map: a map type of its own costs the page its code).
+    jobs: Rc<RefCell<Vec<Option<Job>>>>,
     inbox: Rc<RefCell<Inbox>>,
 }
 
@@ -541,13 +541,16 @@ fn start_checks(
                 continue;
             }
         };
-        jobs.borrow_mut().insert(
-            i,
-            Job {
+        {
+            let mut jobs = jobs.borrow_mut();
+            if jobs.len() <= i {
+                jobs.resize(i + 1, None);
+            }
+            jobs[i] = Some(Job {
                 environment: environment.clone(),
                 call,
-            },
-        );
+            });
+        }
         keys.push(i);
     }
     if !immediate.is_empty() {
@@ -571,7 +574,7 @@ fn start_checks(
             let work: Work<Found> = {
                 let jobs = jobs.clone();
                 Rc::new(move |client: Client, key: usize| {
-                    let job = jobs.borrow().get(&key).cloned();
+                    let job = jobs.borrow().get(key).cloned().flatten();
                     Box::pin(async move {
                         let Some(job) = job else {
                             return Err(CallError::Api(ApiError::Aborted));
@@ -585,7 +588,8 @@ fn start_checks(
                 move |key: usize, result: Result<Found, CallError>| {
                     let how = jobs
                         .borrow_mut()
-                        .remove(&key)
+                        .get_mut(key)
+                        .and_then(Option::take)
                         .map_or(How::Itself, |j| j.call.how());
                     let (status, api, active_gate) = conclude(result, how, Utc::now());
                     let answer = Answer {
@@ -942,7 +946,7 @@ fn row(
         format!("{file}:{}:{}", p.line, p.column)
     });
     let env = match target(state, result, token, page) {
-        Ok(env) => env.address().to_owned(),
+        Ok(env) => env.to_string(),
         Err(Some(e)) => format!("{} (to confirm)", result.environments[e].url.address()),
         Err(None) => "none".to_owned(),
     };
