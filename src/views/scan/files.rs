@@ -94,6 +94,9 @@ pub async fn scan(
     on_progress: impl Fn(ScanProgress),
 ) -> Option<(ScanResult, Vec<FileProblem>)> {
     let piece = piece.clamp(1, PIECE);
+    // The click that started the scan has just redrawn the view: the first slice gets a task
+    // of its own.
+    yield_now().await;
     let mut sweep = Sweep::new();
     let mut progress = ScanProgress {
         total: sources.iter().map(Source::size).sum(),
