@@ -199,7 +199,7 @@ fn tokens_are_realistic() {
         if t.personal {
             for s in &t.scopes {
                 assert!(
-                    scopes::lookup(s).is_some_and(|i| i.personal_access_token),
+                    scopes::scope_info(s).is_some_and(|i| i.personal_access_token),
                     "{}: personal access token with {s}",
                     t.name
                 );
