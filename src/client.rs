@@ -199,6 +199,17 @@ impl Client {
         }
     }
 
+    /// The same time limit and cancel switch for another environment and credential: how the
+    /// scan's pool sends each found token to its own environment, authenticated by itself.
+    pub fn for_call(
+        &self,
+        environment: &EnvironmentUrl,
+        credential: &str,
+        field: &'static str,
+    ) -> Result<Client, CallError> {
+        Client::new(environment, credential, field, self.timeout, &self.abort)
+    }
+
     /// How long each call may take.
     pub fn timeout(&self) -> Duration {
         self.timeout

@@ -93,6 +93,13 @@ impl Cell {
         Cell(Value::List(items.into_iter().map(str::to_owned).collect()))
     }
 
+    /// An environment as [`EnvironmentUrl::parse`](crate::dynatrace::EnvironmentUrl::parse)
+    /// accepted it: it refuses anything that reads as a token, so its normalised form is safe
+    /// as it is (through [`redact`], `abc12345.live.dynatrace.com` would lose its labels).
+    pub fn environment(url: &crate::dynatrace::EnvironmentUrl) -> Cell {
+        Cell(Value::Text(url.to_string()))
+    }
+
     /// Free texts, several (scopes, places), each through [`redact`].
     pub fn texts<'a>(items: impl IntoIterator<Item = &'a str>) -> Cell {
         Cell(Value::List(items.into_iter().map(redact).collect()))

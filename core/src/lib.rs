@@ -15,6 +15,7 @@ pub mod audit;
 pub mod date;
 pub mod dynatrace;
 pub mod export;
+pub mod incident;
 pub mod inventory;
 pub mod text;
 pub mod time;
