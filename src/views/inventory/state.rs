@@ -384,14 +384,14 @@ pub enum Action {
         total: Option<u64>,
         now: DateTime<Utc>,
     },
-    /// One v1 token's metadata (or its final failure), by its key in the v1 list.
-    Detail {
+    /// v1 tokens' metadata (or final failures), by their keys in the v1 list, and the pool's
+    /// progress, handed over in batches.
+    Details {
         load: RequestId,
-        key: usize,
-        result: Result<Row, CallError>,
+        results: Vec<(usize, Result<Row, CallError>)>,
+        progress: Option<Progress>,
         now: DateTime<Utc>,
     },
-    DetailsProgress(RequestId, Progress),
     StepFailed(RequestId, Step, CallError),
     Stopped(RequestId),
     Resumed(RequestId),
@@ -617,37 +617,38 @@ impl Reducible for State {
                     next.append_rows(before..after);
                 }
             }
-            Action::Detail {
+            Action::Details {
                 load,
-                key,
-                result,
+                results,
+                progress,
                 now,
             } => {
                 if !current(load) {
                     return self;
                 }
-                match result {
-                    Ok(row) => {
-                        let before = next.store.0.borrow().len();
-                        next.store.0.borrow_mut().push(row, now);
-                        next.revision += 1;
-                        next.refresh_summary();
-                        if next.store.0.borrow().len() != before {
-                            next.refresh_order();
-                        } else if !next.view.filter.is_empty() {
-                            // Replaced in place (a list entry's metadata): the order is sorted
-                            // again when the load ends; the filter may see new text now.
-                            next.refresh_visible();
+                if let Some(progress) = progress {
+                    next.load.details = progress;
+                }
+                if !results.is_empty() {
+                    let before = next.store.0.borrow().len();
+                    for (key, result) in results {
+                        match result {
+                            Ok(row) => {
+                                next.store.0.borrow_mut().push(row, now);
+                            }
+                            Err(_) => next.load.failed_details.push(key),
                         }
                     }
-                    Err(_) => next.load.failed_details.push(key),
+                    next.revision += 1;
+                    next.refresh_summary();
+                    if next.store.0.borrow().len() != before {
+                        next.refresh_order();
+                    } else if !next.view.filter.is_empty() {
+                        // Replaced in place (list entries' metadata): the order is sorted
+                        // again when the load ends; the filter may see new text now.
+                        next.refresh_visible();
+                    }
                 }
-            }
-            Action::DetailsProgress(load, progress) => {
-                if !current(load) {
-                    return self;
-                }
-                next.load.details = progress;
             }
             Action::StepFailed(load, step, error) => {
                 if !current(load) {

@@ -21,7 +21,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use chrono::Utc;
-use dt_core::dynatrace::{ActiveGateToken, ApiError, ApiToken, EnvironmentUrl, Risk};
+use dt_core::dynatrace::{standing, ActiveGateToken, ApiError, ApiToken, EnvironmentUrl, Risk};
 use dt_core::export::{self, Format};
 use dt_core::incident::report::{self, bytes_text, Outcome};
 use dt_core::incident::status::{How, Inactive, Status, Unknown};
@@ -1068,10 +1068,10 @@ fn card(
                 if more > 0 { <li>{ format!("and {more} more") }</li> }
             </ul>
             if let Some(api) = check.api.as_deref().cloned() {
-                <ApiTokenCard token={api} environment={o.environment.cloned()} {now} authenticated_itself={token.has_secret && token.kind == TokenKind::ApiToken} />
+                <ApiTokenCard standing={standing(api.enabled, api.expiration_date, now)} ids={ids.clone()} token={api} environment={o.environment.cloned()} {now} authenticated_itself={token.has_secret && token.kind == TokenKind::ApiToken} />
             }
             if let Some(ag) = check.active_gate.as_deref().cloned() {
-                <ActiveGateCard token={ag} {now} />
+                <ActiveGateCard standing={standing(None, ag.expiration_date, now)} ids={ids.clone()} token={ag} {now} />
             }
             if o.status == Some(Status::Active) {
                 <h4>{ "What to do: exposed token checklist" }</h4>
@@ -1097,11 +1097,9 @@ fn exports(
             let now = Utc::now();
             match what {
                 Some(format) => {
-                    let env = page
-                        .as_ref()
-                        .and_then(|e| e.environment_id())
-                        .unwrap_or("scan");
-                    let name = export::file_name("scan", env, now, format);
+                    // Named after the page's environment; tokens checked elsewhere are in the rows.
+                    let env = page.clone().unwrap_or_else(EnvironmentUrl::same_origin);
+                    let name = export::file_name("scan", &env, now, format);
                     save(
                         &name,
                         format.media_type(),
