@@ -401,7 +401,7 @@ test("exports and the summary: content checked, no secret in them", async ({ pag
     return { name: file.suggestedFilename(), text: Buffer.concat(chunks).toString("utf8") };
   };
   const csv = await download("Download CSV");
-  expect(csv.name).toMatch(/^dt-scan-scan-\d{4}-\d\d-\d\d\.csv$/);
+  expect(csv.name).toMatch(/^dt-scan-same-origin-\d{4}-\d\d-\d\d\.csv$/);
   const lines = csv.text.trim().split(/\r?\n/);
   expect(lines[0]).toBe("token,id,kind,status,reason,environment,owner,name,enabled,expirationDate,lastUsedDate,scopes,riskiest,occurrences,places");
   expect(lines).toHaveLength(4);
