@@ -133,16 +133,28 @@ test("the widget in embed.html works under the policy", async ({ page }) => {
 test("after a panic, the message's Reload button reloads the page under the policy", async ({ page }) => {
   await open(page);
   await paste(page, EXAMPLE_TOKEN);
-  // A panic on purpose: mount() given a text node, which cannot hold the widget (Yew's insert fails).
-  const thrown = await page.evaluate(() => {
+  // A panic on purpose: a host script moves a widget's own node away, and the next update makes
+  // Yew insert before a node that is no longer where it left it (Yew's insert fails and panics).
+  // (mount() given something that cannot hold the widget, like a text node, is an error, not a
+  // panic.)
+  const thrown = await page.evaluate(async () => {
+    const host = document.createElement("div");
+    document.body.append(host);
+    const widget = window.wasmBindings.mount(host, { hideSettings: true });
+    while (!host.querySelector("main")) await new Promise(requestAnimationFrame);
+    host.querySelector("main").firstElementChild.remove();
+    widget.update({ hideSettings: false });
     try {
       window.wasmBindings.mount(document.createTextNode(""), {});
       return "no error";
     } catch (e) {
-      return e.name;
+      return e.message;
     }
   });
-  const alert = page.getByRole("alert").filter({ hasText: "Something went wrong inside the checker" });
+  expect(thrown).toBe("mount(element, options): element must be an element that can hold children");
+  const alert = page.locator("#dt-token-checker").getByRole("alert").filter({ hasText: "Something went wrong inside the checker" });
+  // The widget the script mounted gets the message too.
+  await expect(page.getByRole("alert").filter({ hasText: "Something went wrong inside the checker" })).toHaveCount(2);
   await expect(alert, `the panic message (mount threw: ${thrown})`).toBeVisible();
   await expect(page.getByLabel("Token to check")).toHaveCount(0);
   const reload = alert.getByRole("button", { name: "Reload" });

@@ -153,7 +153,8 @@ test("a new build's list replaces the old cache on the next load", async ({ page
 
 test("the widget never registers the worker: a host page keeps its origin to itself", async ({ page }) => {
   await page.goto("/embed.html");
-  await expect(page.getByLabel("Token to check")).toBeVisible();
+  await expect(page.locator("#checker").getByLabel("Token to check")).toBeVisible();
+  await expect(page.locator("dt-token-checker").getByLabel("Token to check")).toBeVisible();
   await expect.poll(() => page.evaluate(() => typeof window.checker)).toBe("object");
   const registrations = () => page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length);
   await page.waitForLoadState("networkidle");

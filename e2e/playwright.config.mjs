@@ -1,7 +1,7 @@
 // End-to-end tests: the built dist/ served by the sandbox (same origin, as behind a reverse
 // proxy), plus two sandboxes the page calls directly, with CORS on and off.
 import { defineConfig } from "@playwright/test";
-import { PORTS, ADMIN_SECRET } from "./env.mjs";
+import { PORTS, ADMIN_SECRET, INVENTORY_TOKENS, BIG_TOKENS } from "./env.mjs";
 
 const sandbox = "../target/debug/dt-sandbox";
 const server = (port, flags) => ({
@@ -46,5 +46,7 @@ export default defineConfig({
     server(PORTS.app, "--serve-dir ../dist"),
     server(PORTS.cors, "--cors"),
     server(PORTS.noCors, "--no-cors"),
+    server(PORTS.tokens, `--cors --tokens ${INVENTORY_TOKENS}`),
+    server(PORTS.big, `--cors --tokens ${BIG_TOKENS}`),
   ],
 });

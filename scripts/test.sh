@@ -56,8 +56,8 @@ cargo test --workspace --exclude baseline-app --locked
 step "sandbox binary"
 cargo build -p dt-sandbox --locked
 
-# Ports: PORT_BASE (default 18180) + 1..2 and 21..29 for the browser tests, + 10..12 for the
-# end-to-end tests (e2e/env.mjs), so that two checkouts can run their tests side by side.
+# Ports: PORT_BASE (default 18180) + 1..2 and 21..29 for the browser tests, + 10..12, 20..27 and
+# 30 for the end-to-end tests (e2e/env.mjs), so that two checkouts can run their tests side by side.
 export PORT_BASE=${PORT_BASE:-18180}
 p1=$((PORT_BASE + 1)) p2=$((PORT_BASE + 2))
 mkdir -p target/test-logs
@@ -65,6 +65,9 @@ step "browser tests (wasm-bindgen-test in headless Chromium)"
 admin_secret=ADMINBROWSERTESTSECRET222222222222222222222222222222222222222222
 start_sandbox target/test-logs/sandbox-cors.log --listen 127.0.0.1:$p1 --cors --admin-token $admin_secret
 start_sandbox target/test-logs/sandbox-nocors.log --listen 127.0.0.1:$p2 --no-cors
+# The request pool's rate-limit test: two calls a second, then 429 with Retry-After: 1.
+p3=$((PORT_BASE + 3))
+start_sandbox target/test-logs/sandbox-limited.log --listen 127.0.0.1:$p3 --rate-limit 2 --admin-token $admin_secret
 # One sandbox per fault, faulty from the start: a page cannot switch faults (the control API
 # answers only this machine, without CORS), and no test can consume another's fault.
 fault_urls="" port=$((PORT_BASE + 21))
@@ -76,7 +79,7 @@ for kind in rate-limit rate-limit-no-retry-after server-error service-unavailabl
   port=$((port + 1))
 done
 DT_SANDBOX_URL=http://127.0.0.1:$p1 DT_SANDBOX_NOCORS_URL=http://127.0.0.1:$p2 \
-DT_SANDBOX_ADMIN_SECRET=$admin_secret DT_SANDBOX_FAULT_URLS="$fault_urls" \
+DT_SANDBOX_ADMIN_SECRET=$admin_secret DT_SANDBOX_FAULT_URLS="$fault_urls" DT_SANDBOX_LIMITED_URL=http://127.0.0.1:$p3 \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target wasm32-unknown-unknown -p dt-token-checker --locked
 cleanup; pids=()

@@ -1,37 +1,38 @@
-//! The checker's root component: owns the state (a reducer) and the one side effect, the
-//! look-up. Everything below it only draws props and emits callbacks.
+//! The root component: the page's frame (header, theme, navigation, footer) and the view the
+//! address asks for (`route.rs`). Each view owns its state and side effects (`views/`); the
+//! root owns only the theme and the current route. What an instance may do is its
+//! [`Capabilities`], decided where it starts: the widget is the checker alone.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use std::time::Duration;
-
-use chrono::Utc;
-use dt_core::dynatrace::ApiError;
-use gloo_timers::callback::Timeout;
-use web_sys::AbortController;
 use yew::prelude::*;
 
-use crate::client::{self, CheckRequest};
-use crate::components::{
-    results::Results, settings::Settings, theme::ThemeToggle, token_input::TokenInput,
-};
+use crate::components::{theme::ThemeToggle, Ids};
 use crate::page;
-use crate::state::{Action, State};
+use crate::route::{self, Route, View};
+use crate::views::{check::CheckView, inventory::InventoryView, scan::ScanView};
+use crate::widget::use_host_option;
 
-/// Where the checker runs: the full page remembers settings and reads links; the widget
-/// touches nothing of its host page beyond its own element.
+/// What an instance may do beyond checking, decided once where it starts ([`crate::start`] for
+/// the page, [`crate::mount`] for the widget) so that no component asks "am I the page?". The
+/// default is the widget's: it touches nothing of its host page beyond its own element.
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
-pub enum Mode {
-    #[default]
-    Page,
-    Widget,
+pub struct Capabilities {
+    /// Remember the environment URL and the theme in this browser (localStorage).
+    pub remember: bool,
+    /// Read `#env=...&id=...` links, at start and when the address changes.
+    pub follow_links: bool,
+    /// Offer the page's other views (the widget is the checker alone).
+    pub views: bool,
+    /// Own the whole page: full-height layout and the footer.
+    pub full_page: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Properties)]
 pub struct AppProps {
     #[prop_or_default]
-    pub mode: Mode,
+    pub capabilities: Capabilities,
+    /// This instance's element ids (unique per mounted instance).
+    #[prop_or_default]
+    pub ids: Ids,
     /// The environment URL to start with.
     #[prop_or_default]
     pub environment: String,
@@ -43,150 +44,106 @@ pub struct AppProps {
     /// `"light"` or `"dark"`; `None` follows the system.
     #[prop_or_default]
     pub theme: Option<String>,
+    /// Where the host page's events are dispatched (the widget's mount element); `None`: none.
+    #[prop_or_default]
+    pub events: Option<web_sys::Element>,
 }
 
 impl Default for AppProps {
     fn default() -> Self {
         AppProps {
-            mode: Mode::Page,
+            capabilities: Capabilities::default(),
+            ids: Ids::default(),
             environment: String::new(),
             token: None,
             show_settings: true,
             theme: None,
+            events: None,
         }
     }
 }
 
 #[function_component]
 pub fn App(props: &AppProps) -> Html {
-    let state = {
-        let (environment, token, mode) =
-            (props.environment.clone(), props.token.clone(), props.mode);
-        use_reducer(move || {
-            // A link's environment is only proposed: the person decides before any call.
-            let link = (mode == Mode::Page).then(page::link_environment).flatten();
-            let actions = token
-                .map(Action::InputEdited)
-                .into_iter()
-                .chain(link.map(Action::EnvironmentProposed));
-            let mut state = Rc::new(State::new(environment));
-            for action in actions {
-                state = yew::Reducible::reduce(state, action);
-            }
-            Rc::try_unwrap(state).unwrap_or_else(|rc| (*rc).clone())
-        })
-    };
-    // The look-up in flight, so a newer check (or leaving) can cancel it.
-    let in_flight = use_mut_ref(|| None::<Flight>);
-
+    let capabilities = props.capabilities;
     let theme = use_state(|| {
         props.theme.clone().or_else(|| {
-            (props.mode == Mode::Page)
+            (capabilities.remember)
                 .then(page::remembered_theme)
                 .flatten()
         })
     });
-
+    // The host page changed the widget's theme (`WidgetHandle::update`): it wins over the toggle.
+    use_host_option(&props.theme, |next| theme.set(next));
+    // Only an instance with views follows the address; the widget stays on the checker.
+    let route = use_state(|| {
+        if capabilities.views {
+            route::current()
+        } else {
+            Route::Check
+        }
+    });
     {
-        let in_flight = in_flight.clone();
-        use_effect_with((), move |_| move || abort(&in_flight));
-    }
-    {
-        // The page follows `#env=...&id=...` links opened while it is already showing.
-        let (dispatcher, in_flight, mode) = (state.dispatcher(), in_flight.clone(), props.mode);
+        let route = route.clone();
         use_effect_with((), move |_| {
-            let listener = (mode == Mode::Page)
-                .then(|| {
-                    page::on_hash_change(move |link| {
-                        abort(&in_flight);
-                        if let Some(env) = link.environment {
-                            dispatcher.dispatch(Action::EnvironmentProposed(env));
-                        }
-                        if let Some(token) = link.token {
-                            dispatcher.dispatch(Action::InputEdited(token));
-                        }
-                    })
-                })
+            let listener = capabilities
+                .views
+                .then(|| route::listen(move |next| route.set(next)))
                 .flatten();
             move || drop(listener)
         });
     }
-
-    // Typing changes the environment in memory only; it is remembered once used (the field
-    // loses focus, or Check is pressed), and only when valid.
-    let on_environment = {
-        let state = state.dispatcher();
-        Callback::from(move |url: String| state.dispatch(Action::EnvironmentEdited(url)))
-    };
-    let on_environment_used = {
-        let (state, mode) = (state.clone(), props.mode);
-        Callback::from(move |_: ()| remember(&state, mode))
-    };
-    let on_proposal = {
-        let (state, mode) = (state.clone(), props.mode);
-        Callback::from(move |accepted: bool| {
-            // Read before dispatching: the handle may already show the answered state after.
-            if let (true, Mode::Page, Some(env)) = (accepted, mode, &state.proposed) {
-                page::remember_environment(env);
-            }
-            state.dispatch(Action::ProposalAnswered(accepted));
-        })
-    };
-    let on_access_token = {
-        let state = state.dispatcher();
-        Callback::from(move |token: String| state.dispatch(Action::AccessTokenEdited(token)))
-    };
-    let on_input = {
-        let (state, in_flight) = (state.dispatcher(), in_flight.clone());
-        Callback::from(move |text: String| {
-            abort(&in_flight);
-            state.dispatch(Action::InputEdited(text));
-        })
-    };
-    let on_clear = {
-        let (state, in_flight) = (state.dispatcher(), in_flight.clone());
-        Callback::from(move |_| {
-            abort(&in_flight);
-            state.dispatch(Action::Cleared);
-        })
-    };
-    let on_check = {
-        let (state, in_flight, mode) = (state.clone(), in_flight.clone(), props.mode);
-        Callback::from(move |_| {
-            if state.blocker().is_none() {
-                remember(&state, mode);
-            }
-            start_check(&state, &in_flight)
-        })
-    };
     let on_theme = {
-        let (theme, mode) = (theme.clone(), props.mode);
+        let theme = theme.clone();
         Callback::from(move |next: Option<String>| {
-            if mode == Mode::Page {
+            if capabilities.remember {
                 page::remember_theme(next.as_deref());
             }
             theme.set(next);
         })
     };
 
-    let system_dark = prefers_dark();
     let dark = match theme.as_deref() {
         Some("dark") => true,
         Some("light") => false,
-        _ => system_dark,
+        _ => prefers_dark(),
     };
     // Variants are data attributes, not extra classes: a class computed at run time costs the
     // page Yew's `Classes` set (1.5 KB gzip), and `class` is the only attribute that does.
-    let layout = if props.mode == Mode::Page {
+    let layout = if capabilities.full_page {
         "page"
     } else {
         "widget"
     };
-    let now = Utc::now();
+    let ids = props.ids.clone();
+    let view = match &*route {
+        Route::Check => html! {
+            <CheckView
+                {capabilities}
+                ids={ids.clone()}
+                environment={props.environment.clone()}
+                token={props.token.clone()}
+                show_settings={props.show_settings}
+                events={props.events.clone()}
+            />
+        },
+        Route::Inventory { query } => html! {
+            <InventoryView
+                {capabilities}
+                ids={ids.clone()}
+                environment={props.environment.clone()}
+                query={query.clone()}
+            />
+        },
+        Route::Scan { query } => html! {
+            <ScanView {capabilities} ids={ids.clone()} environment={props.environment.clone()} query={query.clone()} />
+        },
+    };
+    let current = route.view();
 
     html! {
         <div class="dtc" data-layout={layout} data-theme={if dark { "dark" } else { "light" }}>
-            <div class="dtc-shell">
+            <div class="dtc-shell" data-view={current.href()}>
                 <header class="dtc-header">
                     <svg class="dtc-logo" viewBox="0 0 32 32" aria-hidden="true">
                         <rect width="32" height="32" rx="7" fill="#1a56db"/>
@@ -198,117 +155,23 @@ pub fn App(props: &AppProps) -> Html {
                     </div>
                     <ThemeToggle dark={dark} on_change={on_theme} />
                 </header>
-                <main>
-                    if props.show_settings {
-                        <Settings
-                            environment_input={state.environment_input.clone()}
-                            environment={state.environment.clone()}
-                            proposed={state.proposed.clone()}
-                            access_token={state.access_token.clone()}
-                            {on_environment}
-                            {on_environment_used}
-                            {on_proposal}
-                            {on_access_token}
-                        />
-                    }
-                    <TokenInput
-                        value={state.input.clone()}
-                        parsed={state.parsed.clone()}
-                        environment={state.environment().cloned()}
-                        has_access_token={!state.access_token.trim().is_empty()}
-                        checking={state.pending.is_some()}
-                        blocker={state.blocker()}
-                        {on_input}
-                        {on_check}
-                        {on_clear}
-                    />
-                    <Results
-                        lookup={state.lookup.clone()}
-                        token={state.token().cloned()}
-                        environment={state.environment().cloned()}
-                        self_lookup={state.access_token.trim().is_empty()}
-                        {now}
-                    />
-                </main>
-                if props.mode == Mode::Page {
+                if capabilities.views {
+                    <nav class="dtc-nav" aria-label="Views">
+                        { for View::ALL.into_iter().map(|v| html! {
+                            <a href={v.href()} aria-current={(v == current).then_some("page")}>{ v.title() }</a>
+                        }) }
+                    </nav>
+                }
+                <main>{ view }</main>
+                if capabilities.full_page {
                     <footer class="dtc-footer">
-                        { "Tokens are parsed on this page. A token is sent only to the environment shown above, only when you press Check, and is never stored. " }
+                        { "Tokens are parsed on this page. A token is sent only to the environment shown above, only when you ask, and is never stored. " }
                         { "The environment URL and the theme are remembered in this browser." }
                     </footer>
                 }
             </div>
         </div>
     }
-}
-
-/// A look-up in flight: its abort switch, and a watchdog that ends it if the client never
-/// reports back (an exception thrown inside the browser's fetch machinery abandons the
-/// future). The reducer ignores the watchdog's answer when the real one came first.
-struct Flight {
-    controller: AbortController,
-    _watchdog: Timeout,
-}
-
-/// How much longer than the client's own timeout the watchdog waits.
-const WATCHDOG_GRACE: Duration = Duration::from_secs(2);
-
-fn abort(in_flight: &Rc<RefCell<Option<Flight>>>) {
-    if let Some(flight) = in_flight.borrow_mut().take() {
-        flight.controller.abort();
-    }
-}
-
-/// Remembers the environment if it is valid (page only). Called when it is used.
-fn remember(state: &UseReducerHandle<State>, mode: Mode) {
-    if let (Mode::Page, Some(env)) = (mode, state.environment()) {
-        page::remember_environment(env);
-    }
-}
-
-/// Starts the look-up for the current input, cancelling any older one. The request reads the
-/// secret from state when it is built and holds it only until the call is sent.
-fn start_check(state: &UseReducerHandle<State>, in_flight: &Rc<RefCell<Option<Flight>>>) {
-    if state.blocker().is_some() {
-        return;
-    }
-    let (Some(environment), Some(token)) = (state.environment().cloned(), state.token().cloned())
-    else {
-        return;
-    };
-    abort(in_flight);
-    let Ok(controller) = AbortController::new() else {
-        return;
-    };
-    let id = state.next_request_id();
-    let watchdog = {
-        let dispatcher = state.dispatcher();
-        let after = client::DEFAULT_TIMEOUT;
-        let millis = u32::try_from((after + WATCHDOG_GRACE).as_millis()).unwrap_or(u32::MAX);
-        Timeout::new(millis, move || {
-            dispatcher.dispatch(Action::CheckFinished(
-                id,
-                Err(ApiError::Timeout { after }.into()),
-            ));
-        })
-    };
-    *in_flight.borrow_mut() = Some(Flight {
-        controller: controller.clone(),
-        _watchdog: watchdog,
-    });
-
-    state.dispatch(Action::CheckStarted(id));
-    let access_token = state.access_token.clone();
-    let dispatcher = state.dispatcher();
-    wasm_bindgen_futures::spawn_local(async move {
-        let request = CheckRequest {
-            environment: &environment,
-            token: &token,
-            access_token: Some(access_token.as_str()),
-            timeout: client::DEFAULT_TIMEOUT,
-        };
-        let result = client::check(request, &controller).await;
-        dispatcher.dispatch(Action::CheckFinished(id, result));
-    });
 }
 
 fn prefers_dark() -> bool {

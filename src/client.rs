@@ -1,7 +1,10 @@
-//! The app's one edge to the network: turns a planned look-up into an HTTP call with gloo-net and
-//! the answer into typed metadata or a typed error. Everything a response can mean is decided by
-//! the pure `dt_core::dynatrace::decode_response`; this module only adds what needs a browser:
-//! fetch, the timeout, cancellation, and telling a blocked call from an answered one.
+//! The app's one edge to the network: a small [`Client`] (where calls go, the credential, the
+//! time limit and the switch that cancels them) with one generic [`Client::get`] and
+//! [`Client::post`] that every call builds on: the look-up, the lists of the inventory, a token
+//! by ID. Everything an answer can mean is decided by the pure
+//! `dt_core::dynatrace::decode_response`; this module only adds what needs a browser: fetch, the
+//! timeout, cancellation, and telling a blocked call from an answered one. Many calls at once
+//! (the inventory's per-token details) go through [`pool`].
 //!
 //! Two rules hold here for every call, because only here can they hold for all:
 //! - **No redirect is followed** (`redirect: "manual"`). A 307/308 would make the browser send
@@ -15,6 +18,8 @@
 //!   a document) is refused before anything is built, with its position; headers are set on
 //!   `web_sys::Headers` whose errors are results, not gloo's `unwrap_throw`, which used to leave
 //!   the check on "Checking…" for ever.
+
+pub mod pool;
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -43,23 +48,14 @@ pub enum Metadata {
     Legacy(TokenMetadata),
 }
 
-/// Why a check did not produce metadata.
+/// Why this edge sent nothing, or did not follow: the two refusals of its own.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
-pub enum CheckError {
-    /// Dynatrace (or whatever answered in its place) said no, or the call never got an answer.
-    #[error(transparent)]
-    Api(#[from] ApiError),
-    /// Looking up by ID needs a second token that may read token metadata.
-    #[error("Looking up a token by its ID needs an access token with the {scope} scope")]
-    NeedsAccessToken { scope: &'static str },
-    /// The token kind has no endpoint to look it up (platform tokens, OAuth secrets, ...).
-    #[error("{reason}")]
-    NotPossible { reason: &'static str },
+pub enum Refused {
     /// The environment answered with a redirect (3xx); it was not followed, so the request
     /// (and any token in it) went nowhere else. `from` is the environment's address; where the
     /// redirect pointed is hidden from pages by the browser.
     #[error("{from} answered with a redirect, which the checker never follows: the token was not sent on. The browser does not show a page where a redirect points.")]
-    Redirected { from: String },
+    Redirect { from: String },
     /// A credential has a character an HTTP header can't carry; nothing was sent.
     #[error("The {field} has {what} at position {position}, which an HTTP header can't carry (tokens are letters, digits and dots); nothing was sent. Copy it again from Dynatrace, or retype that character.")]
     NotSendable {
@@ -67,6 +63,68 @@ pub enum CheckError {
         position: usize,
         what: String,
     },
+}
+
+/// Why one call produced no model. (The list calls used to fold a refusal into
+/// `ApiError::Network`, which then read as "no answer"; it keeps its own variant now.)
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum CallError {
+    /// Dynatrace (or whatever answered in its place) said no, or the call never got an answer.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error(transparent)]
+    Refused(#[from] Refused),
+}
+
+impl CallError {
+    /// The API error behind it, if the call was sent and answered (or timed out).
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            CallError::Api(api) => Some(api),
+            CallError::Refused(_) => None,
+        }
+    }
+
+    /// Whether asking again unchanged may help: a status dt-core's retry rule names (429, 502,
+    /// 503, 504), or no answer at all (network, timeout, offline). A refusal of this edge, a
+    /// cancelled call or any other answer would come out the same.
+    pub fn is_retryable(&self) -> bool {
+        match self.api() {
+            Some(api) => match api.status() {
+                Some(status) => dt_core::dynatrace::retry::is_retryable_status(status),
+                None => matches!(
+                    api,
+                    ApiError::Network { .. } | ApiError::Timeout { .. } | ApiError::Offline
+                ),
+            },
+            None => false,
+        }
+    }
+}
+
+/// Why a check did not produce metadata.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum CheckError {
+    /// Dynatrace (or whatever answered in its place) said no, or the call never got an answer.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error(transparent)]
+    Refused(#[from] Refused),
+    /// Looking up by ID needs a second token that may read token metadata.
+    #[error("Looking up a token by its ID needs an access token with the {scope} scope")]
+    NeedsAccessToken { scope: &'static str },
+    /// The token kind has no endpoint to look it up (platform tokens, OAuth secrets, ...).
+    #[error("{reason}")]
+    NotPossible { reason: &'static str },
+}
+
+impl From<CallError> for CheckError {
+    fn from(error: CallError) -> Self {
+        match error {
+            CallError::Api(api) => CheckError::Api(api),
+            CallError::Refused(refused) => CheckError::Refused(refused),
+        }
+    }
 }
 
 /// The first character of a credential field, as typed, that can't be sent in a token header:
@@ -92,199 +150,156 @@ pub fn unsendable(field: &str) -> Option<(usize, String)> {
     Some((lead + i + 1, what))
 }
 
-/// Everything one look-up needs. The secret lives only as long as this value.
-pub struct CheckRequest<'a> {
-    pub environment: &'a EnvironmentUrl,
-    pub token: &'a ParsedToken,
-    /// A separate token to authenticate with; without one, a full token authenticates itself.
-    pub access_token: Option<&'a str>,
-    pub timeout: Duration,
+/// Where calls go, the credential they carry, how long each may take, and the switch that
+/// cancels them. Cheap to clone (the credential is shared, not copied); [`Client::with_abort`]
+/// gives a copy with its own switch, which is how the pool cancels one call without the others.
+///
+/// It holds the credential only as long as whoever made it keeps it: the views build one when
+/// a load starts and drop it when it ends. `Debug` is not derived: it would print the secret.
+#[derive(Clone)]
+pub struct Client {
+    environment: EnvironmentUrl,
+    credential: Rc<str>,
+    timeout: Duration,
+    abort: AbortController,
 }
 
-/// Runs the look-up that the parsed token calls for. `abort` cancels it: the caller aborts when
-/// a newer input makes this answer unwanted.
-pub async fn check(
-    request: CheckRequest<'_>,
-    abort: &AbortController,
-) -> Result<Metadata, CheckError> {
-    let api = request.environment.api_base();
-    let token = request.token;
-    if let Some((position, what)) = request.access_token.and_then(unsendable) {
-        return Err(CheckError::NotSendable {
-            field: "access token",
-            position,
-            what,
-        });
+impl Client {
+    /// A client for `environment` that authenticates with `credential` (trimmed). A credential
+    /// with a character a header can't carry is refused here, before anything is built;
+    /// `field` names it in the message ("access token", "token").
+    pub fn new(
+        environment: &EnvironmentUrl,
+        credential: &str,
+        field: &'static str,
+        timeout: Duration,
+        abort: &AbortController,
+    ) -> Result<Client, CallError> {
+        if let Some((position, what)) = unsendable(credential) {
+            return Err(Refused::NotSendable {
+                field,
+                position,
+                what,
+            }
+            .into());
+        }
+        Ok(Client {
+            environment: environment.clone(),
+            credential: credential.trim().into(),
+            timeout,
+            abort: abort.clone(),
+        })
     }
-    let access_token = request
-        .access_token
-        .map(str::trim)
-        .filter(|t| !t.is_empty());
-    let call = Call {
-        environment: request.environment,
-        timeout: request.timeout,
-        abort,
-    };
-    match token.lookup() {
-        Lookup::ApiTokenBySecret => {
-            let Some(full) = token.full_token() else {
-                return Err(CheckError::NotPossible {
-                    reason: "This token has no secret part to look up.",
-                });
-            };
-            // A token may look itself up: with no separate access token, it is its own credential.
-            let auth = access_token.unwrap_or(full.expose());
-            let body = serde_json::to_string(&ApiTokenSecret {
-                token: full.expose().to_owned(),
-            })
-            .unwrap_or_default();
-            let builder = Request::post(&format!("{api}/v2/apiTokens/lookup"));
-            Ok(Metadata::Api(
-                call.send(builder, auth, Some(body)).await?.decode()?,
-            ))
+
+    /// The same client with another cancel switch.
+    pub fn with_abort(&self, abort: &AbortController) -> Client {
+        Client {
+            abort: abort.clone(),
+            ..self.clone()
         }
-        Lookup::ApiTokenById => {
-            let auth = access_token.ok_or(CheckError::NeedsAccessToken {
-                scope: "apiTokens.read",
-            })?;
-            let url = format!("{api}/v2/apiTokens/{}", encode_path(token.id()));
-            Ok(Metadata::Api(
-                call.send(Request::get(&url), auth, None).await?.decode()?,
-            ))
-        }
-        Lookup::ActiveGateTokenById => {
-            let auth = access_token.ok_or(CheckError::NeedsAccessToken {
-                scope: "activeGateTokenManagement.read",
-            })?;
-            let url = format!("{api}/v2/activeGateTokens/{}", encode_path(token.id()));
-            Ok(Metadata::ActiveGate(
-                call.send(Request::get(&url), auth, None).await?.decode()?,
-            ))
-        }
-        Lookup::V1TokenById => {
-            let auth = access_token.ok_or(CheckError::NeedsAccessToken {
-                scope: "TenantTokenManagement",
-            })?;
-            let url = format!("{api}/v1/tokens/{}", encode_path(token.id()));
-            Ok(Metadata::Legacy(
-                call.send(Request::get(&url), auth, None).await?.decode()?,
-            ))
-        }
-        Lookup::NotPossible { reason } => Err(CheckError::NotPossible { reason }),
     }
-}
 
-/// One page of `GET /api/v2/apiTokens`: the first for a query, or the one after a `nextPageKey`.
-pub async fn list_api_tokens(
-    environment: &EnvironmentUrl,
-    access_token: &str,
-    page: Page<'_>,
-    timeout: Duration,
-    abort: &AbortController,
-) -> Result<ApiTokenList, ApiError> {
-    let url = format!(
-        "{}/v2/apiTokens{}",
-        environment.api_base(),
-        page.query_string()
-    );
-    list(environment, access_token, &url, timeout, abort).await
-}
-
-/// One page of `GET /api/v2/activeGateTokens`.
-pub async fn list_activegate_tokens(
-    environment: &EnvironmentUrl,
-    access_token: &str,
-    page: Page<'_>,
-    timeout: Duration,
-    abort: &AbortController,
-) -> Result<ActiveGateTokenList, ApiError> {
-    let url = format!(
-        "{}/v2/activeGateTokens{}",
-        environment.api_base(),
-        page.query_string()
-    );
-    list(environment, access_token, &url, timeout, abort).await
-}
-
-/// `GET /api/v1/tokens` (deprecated, but the only list with legacy tokens).
-pub async fn list_v1_tokens(
-    environment: &EnvironmentUrl,
-    access_token: &str,
-    filter: &V1Filter,
-    timeout: Duration,
-    abort: &AbortController,
-) -> Result<StubList, ApiError> {
-    let url = format!(
-        "{}/v1/tokens{}",
-        environment.api_base(),
-        filter.query_string()
-    );
-    list(environment, access_token, &url, timeout, abort).await
-}
-
-async fn list<T: FromJson>(
-    environment: &EnvironmentUrl,
-    access_token: &str,
-    url: &str,
-    timeout: Duration,
-    abort: &AbortController,
-) -> Result<T, ApiError> {
-    let call = Call {
-        environment,
-        timeout,
-        abort,
-    };
-    if let Some((position, what)) = unsendable(access_token) {
-        let detail = CheckError::NotSendable {
-            field: "access token",
-            position,
-            what,
-        }
-        .to_string();
-        return Err(ApiError::network(detail, false));
+    /// The same time limit and cancel switch for another environment and credential: how the
+    /// scan's pool sends each found token to its own environment, authenticated by itself.
+    pub fn for_call(
+        &self,
+        environment: &EnvironmentUrl,
+        credential: &str,
+        field: &'static str,
+    ) -> Result<Client, CallError> {
+        Client::new(environment, credential, field, self.timeout, &self.abort)
     }
-    let reply = call
-        .send(Request::get(url), access_token.trim(), None)
-        .await
-        .map_err(|e| match e {
-            CheckError::Api(api) => api,
-            other => ApiError::network(other.to_string(), false),
-        })?;
-    reply.decode()
-}
 
-/// Token IDs are `[A-Za-z0-9.-]`, but a pasted ID is user input: never let it change the path.
-fn encode_path(segment: &str) -> String {
-    js_sys::encode_uri_component(segment).into()
-}
+    /// How long each call may take.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
 
-struct Call<'a> {
-    environment: &'a EnvironmentUrl,
-    timeout: Duration,
-    abort: &'a AbortController,
-}
+    pub fn environment(&self) -> &EnvironmentUrl {
+        &self.environment
+    }
 
-impl Call<'_> {
-    /// Sends with a credential and a timeout; an answer of any status is a `Reply`, only no
+    /// Cancels every call of this client (and of its clones that share the switch).
+    pub fn abort(&self) {
+        self.abort.abort();
+    }
+
+    /// `GET {api}{path}`: `path` starts with `/` and carries its own query string.
+    pub async fn get<T: FromJson>(&self, path: &str) -> Result<T, CallError> {
+        let url = format!("{}{path}", self.environment.api_base());
+        Ok(self.send(Request::get(&url), None).await?.decode()?)
+    }
+
+    /// `POST {api}{path}` with a JSON body.
+    pub async fn post<T: FromJson>(&self, path: &str, body: String) -> Result<T, CallError> {
+        let url = format!("{}{path}", self.environment.api_base());
+        Ok(self.send(Request::post(&url), Some(body)).await?.decode()?)
+    }
+
+    /// `POST /api/v2/apiTokens/lookup`: the metadata of a full API token, which needs no scope.
+    /// Also how the inventory learns what its access token may read (look it up with itself).
+    pub async fn lookup_api_token(&self, token: &str) -> Result<ApiToken, CallError> {
+        let body = serde_json::to_string(&ApiTokenSecret {
+            token: token.trim().to_owned(),
+        })
+        .unwrap_or_default();
+        self.post("/v2/apiTokens/lookup", body).await
+    }
+
+    /// `GET /api/v2/apiTokens/{id}`.
+    pub async fn api_token(&self, id: &str) -> Result<ApiToken, CallError> {
+        self.get(&format!("/v2/apiTokens/{}", encode_path(id)))
+            .await
+    }
+
+    /// `GET /api/v2/activeGateTokens/{id}`.
+    pub async fn activegate_token(&self, id: &str) -> Result<ActiveGateToken, CallError> {
+        self.get(&format!("/v2/activeGateTokens/{}", encode_path(id)))
+            .await
+    }
+
+    /// `GET /api/v1/tokens/{id}` (deprecated; the only way to a v1 list entry's metadata).
+    pub async fn v1_token(&self, id: &str) -> Result<TokenMetadata, CallError> {
+        self.get(&format!("/v1/tokens/{}", encode_path(id))).await
+    }
+
+    /// One page of `GET /api/v2/apiTokens`: the first for a query, or the one after a
+    /// `nextPageKey`.
+    pub async fn api_tokens_page(&self, page: Page<'_>) -> Result<ApiTokenList, CallError> {
+        self.get(&format!("/v2/apiTokens{}", page.query_string()))
+            .await
+    }
+
+    /// One page of `GET /api/v2/activeGateTokens`.
+    pub async fn activegate_tokens_page(
+        &self,
+        page: Page<'_>,
+    ) -> Result<ActiveGateTokenList, CallError> {
+        self.get(&format!("/v2/activeGateTokens{}", page.query_string()))
+            .await
+    }
+
+    /// `GET /api/v1/tokens` (deprecated, but the only list with legacy tokens): IDs and names.
+    pub async fn v1_tokens(&self, filter: &V1Filter) -> Result<StubList, CallError> {
+        self.get(&format!("/v1/tokens{}", filter.query_string()))
+            .await
+    }
+
+    /// Sends with the credential and the timeout; an answer of any status is a `Reply`, only no
     /// answer at all is an error here. (Not generic over the model, so it exists once.)
     async fn send(
         &self,
         builder: RequestBuilder,
-        credential: &str,
         body: Option<String>,
-    ) -> Result<Reply, CheckError> {
-        if let Some((position, what)) = unsendable(credential) {
-            return Err(CheckError::NotSendable {
-                field: "token",
-                position,
-                what,
-            });
-        }
+    ) -> Result<Reply, CallError> {
         let signal = self.abort.signal();
+        if signal.aborted() {
+            return Err(ApiError::Aborted.into());
+        }
         let not_built = |_| ApiError::network("The browser could not build the request.", false);
         let headers = web_sys::Headers::new().map_err(not_built)?;
         headers
-            .set("Authorization", &format!("Api-Token {credential}"))
+            .set("Authorization", &format!("Api-Token {}", self.credential))
             .map_err(not_built)?;
         headers
             .set("Accept", "application/json; charset=utf-8")
@@ -317,9 +332,10 @@ impl Call<'_> {
         drop(timer);
 
         match outcome {
-            Ok(Read::Redirected) => Err(CheckError::Redirected {
-                from: self.environment_address(),
-            }),
+            Ok(Read::Redirected) => Err(Refused::Redirect {
+                from: crate::components::absolute_url(&self.environment.api_base()),
+            }
+            .into()),
             Ok(Read::Answer(reply)) => Ok(reply),
             Err(_) if timed_out.get() => Err(ApiError::Timeout {
                 after: self.timeout,
@@ -329,18 +345,86 @@ impl Call<'_> {
             Err(_) if browser_is_offline() => Err(ApiError::Offline.into()),
             // The browser's own words go through the one redaction path: some put header
             // values (the token) into a fetch error.
-            Err(detail) => {
-                Err(ApiError::network(detail, environment_is_cross_origin(self.environment)).into())
-            }
+            Err(detail) => Err(ApiError::network(
+                detail,
+                environment_is_cross_origin(&self.environment),
+            )
+            .into()),
         }
     }
 }
 
-impl Call<'_> {
-    /// The environment's address as the person sees it on the "Calls go to" line.
-    fn environment_address(&self) -> String {
-        crate::components::absolute_url(&self.environment.api_base())
+/// Everything one look-up needs. The secret lives only as long as this value.
+pub struct CheckRequest<'a> {
+    pub environment: &'a EnvironmentUrl,
+    pub token: &'a ParsedToken,
+    /// A separate token to authenticate with; without one, a full token authenticates itself.
+    pub access_token: Option<&'a str>,
+    pub timeout: Duration,
+}
+
+/// Runs the look-up that the parsed token calls for. `abort` cancels it: the caller aborts when
+/// a newer input makes this answer unwanted.
+pub async fn check(
+    request: CheckRequest<'_>,
+    abort: &AbortController,
+) -> Result<Metadata, CheckError> {
+    let token = request.token;
+    if let Some((position, what)) = request.access_token.and_then(unsendable) {
+        return Err(Refused::NotSendable {
+            field: "access token",
+            position,
+            what,
+        }
+        .into());
     }
+    let access_token = request
+        .access_token
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let client = |credential: &str| {
+        Client::new(
+            request.environment,
+            credential,
+            "token",
+            request.timeout,
+            abort,
+        )
+    };
+    let needs = |scope| access_token.ok_or(CheckError::NeedsAccessToken { scope });
+    match token.lookup() {
+        Lookup::ApiTokenBySecret => {
+            let Some(full) = token.full_token() else {
+                return Err(CheckError::NotPossible {
+                    reason: "This token has no secret part to look up.",
+                });
+            };
+            // A token may look itself up: with no separate access token, it is its own credential.
+            let auth = access_token.unwrap_or(full.expose());
+            let client = client(auth)?;
+            Ok(Metadata::Api(client.lookup_api_token(full.expose()).await?))
+        }
+        Lookup::ApiTokenById => {
+            let client = client(needs("apiTokens.read")?)?;
+            Ok(Metadata::Api(client.api_token(token.id()).await?))
+        }
+        Lookup::ActiveGateTokenById => {
+            let client = client(needs("activeGateTokenManagement.read")?)?;
+            Ok(Metadata::ActiveGate(
+                client.activegate_token(token.id()).await?,
+            ))
+        }
+        Lookup::V1TokenById => {
+            let client = client(needs("TenantTokenManagement")?)?;
+            Ok(Metadata::Legacy(client.v1_token(token.id()).await?))
+        }
+        Lookup::NotPossible { reason } => Err(CheckError::NotPossible { reason }),
+    }
+}
+
+/// Token IDs are `[A-Za-z0-9.-]`, but a pasted ID is user input: never let it change the path.
+fn encode_path(segment: &str) -> String {
+    js_sys::encode_uri_component(segment).into()
 }
 
 /// Whether the browser reports no network at all (`navigator.onLine` false). Only consulted

@@ -78,7 +78,7 @@ pub fn scan_text(text: &str) -> Result<JsValue, JsError> {
     to_js(&js_findings(&findings, &places))
 }
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| JsError::new(&e.to_string()))

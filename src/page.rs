@@ -29,7 +29,7 @@ pub fn remember_environment(environment: &EnvironmentUrl) {
 pub fn stored_form(environment: &EnvironmentUrl) -> String {
     match environment.kind() {
         EnvironmentKind::SameOrigin => String::new(),
-        _ => environment.display().to_owned(),
+        _ => environment.address().to_owned(),
     }
 }
 
@@ -145,6 +145,10 @@ pub fn link_for(environment: &str, token_id: &str) -> String {
 
 fn hash_param(name: &str) -> Option<String> {
     let hash = web_sys::window()?.location().hash().ok()?;
+    // Another view's address (`#/inventory?...`) is not a checker link, whatever it holds.
+    if crate::route::Route::parse(&hash) != crate::route::Route::Check {
+        return None;
+    }
     hash.trim_start_matches('#').split('&').find_map(|pair| {
         let (key, value) = pair.split_once('=')?;
         (key == name)
@@ -188,7 +192,8 @@ fn drop_id_from_hash() {
     let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
 }
 
-/// A panic must not leave a blank page: replace every mounted checker with a short message and
+/// A panic must not leave a blank page: replace every mounted checker (page, widgets, and
+/// widgets in a `<dt-token-checker>` shadow root) with a short message and
 /// a way to start again. The message never includes the panic text (it could echo input).
 ///
 /// The Reload button gets its listener here, not an `onclick` attribute, which the page's
@@ -213,9 +218,25 @@ pub fn install_panic_hook() {
                 .ok()
                 .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
                 .map(|f| f.bind0(&location));
-            let Ok(roots) = document.query_selector_all(".dtc") else { return };
-            for i in 0..roots.length() {
-                if let Some(root) = roots.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+            // The page and mount() widgets are in the document; <dt-token-checker> widgets
+            // each in the shadow root of their element.
+            let mut roots = Vec::new();
+            let mut add = |list: Result<web_sys::NodeList, _>| {
+                if let Ok(list) = list {
+                    roots.extend((0..list.length()).filter_map(|i| list.item(i)));
+                }
+            };
+            add(document.query_selector_all(".dtc"));
+            if let Ok(hosts) = document.query_selector_all("dt-token-checker") {
+                for i in 0..hosts.length() {
+                    let host = hosts.item(i).and_then(|h| h.dyn_into::<Element>().ok());
+                    if let Some(shadow) = host.and_then(|h| h.shadow_root()) {
+                        add(shadow.query_selector_all(".dtc"));
+                    }
+                }
+            }
+            for root in roots {
+                if let Ok(root) = root.dyn_into::<Element>() {
                     root.set_inner_html(
                         "<div class=\"dtc-shell\"><div class=\"dtc-panel dtc-error\" role=\"alert\">\
                          <h2>Something went wrong inside the checker</h2>\

@@ -349,24 +349,32 @@ fn the_page_mount_point_is_optional() {
 mod lists {
     use super::*;
     use dt_core::dynatrace::queries::{ListQuery, Page, V1Filter};
-    use dt_token_checker::client::{list_activegate_tokens, list_api_tokens, list_v1_tokens};
+    use dt_token_checker::client::{CallError, Client};
 
-    fn env() -> EnvironmentUrl {
-        EnvironmentUrl::parse(cors()).expect("env")
+    fn client(credential: &str) -> Client {
+        let env = EnvironmentUrl::parse(cors()).expect("env");
+        let abort = AbortController::new().expect("abort");
+        Client::new(
+            &env,
+            credential,
+            "access token",
+            Duration::from_secs(5),
+            &abort,
+        )
+        .expect("sendable")
     }
 
     #[wasm_bindgen_test]
     async fn the_v2_list_pages_with_fields_and_a_selector() {
-        let admin = admin_token();
-        let abort = AbortController::new().expect("abort");
-        let timeout = Duration::from_secs(5);
+        let admin = client(&admin_token());
         let query = ListQuery {
             page_size: Some(100),
             fields: Some("+scopes".into()),
             selector: Some("owner(\"john.smith\")".into()),
             ..ListQuery::default()
         };
-        let page = list_api_tokens(&env(), &admin, Page::First(&query), timeout, &abort)
+        let page = admin
+            .api_tokens_page(Page::First(&query))
             .await
             .expect("first page");
         assert!(!page.api_tokens.is_empty());
@@ -379,15 +387,10 @@ mod lists {
             "the selected tokens fit in one page"
         );
 
-        let all = list_api_tokens(
-            &env(),
-            &admin,
-            Page::First(&ListQuery::default()),
-            timeout,
-            &abort,
-        )
-        .await
-        .expect("all");
+        let all = admin
+            .api_tokens_page(Page::First(&ListQuery::default()))
+            .await
+            .expect("all");
         assert!(all.total_count.unwrap_or_default() >= all.api_tokens.len() as u64);
 
         // 400: Dynatrace's constraint violations come through, listed.
@@ -395,8 +398,8 @@ mod lists {
             page_size: Some(5),
             ..ListQuery::default()
         };
-        match list_api_tokens(&env(), &admin, Page::First(&too_small), timeout, &abort).await {
-            Err(ApiError::BadRequest { violations, .. }) => {
+        match admin.api_tokens_page(Page::First(&too_small)).await {
+            Err(CallError::Api(ApiError::BadRequest { violations, .. })) => {
                 assert_eq!(
                     violations.first().and_then(|v| v.path.as_deref()),
                     Some("pageSize")
@@ -408,18 +411,11 @@ mod lists {
 
     #[wasm_bindgen_test]
     async fn the_activegate_and_v1_lists() {
-        let admin = admin_token();
-        let abort = AbortController::new().expect("abort");
-        let timeout = Duration::from_secs(5);
-        let ag = list_activegate_tokens(
-            &env(),
-            &admin,
-            Page::First(&ListQuery::default()),
-            timeout,
-            &abort,
-        )
-        .await
-        .expect("ag list");
+        let admin = client(&admin_token());
+        let ag = admin
+            .activegate_tokens_page(Page::First(&ListQuery::default()))
+            .await
+            .expect("ag list");
         assert!(ag
             .active_gate_tokens
             .iter()
@@ -430,16 +426,40 @@ mod lists {
             limit: Some(10),
             ..V1Filter::default()
         };
-        let v1 = list_v1_tokens(&env(), &admin, &filter, timeout, &abort)
-            .await
-            .expect("v1 list");
+        let v1 = admin.v1_tokens(&filter).await.expect("v1 list");
         let names: Vec<_> = v1.values.iter().filter_map(|v| v.name.clone()).collect();
         assert_eq!(names, ["automation-god-mode"]);
+        let id = v1.values[0].id.clone().expect("id");
+        let one = admin.v1_token(&id).await.expect("v1 token");
+        assert_eq!(one.name.as_deref(), Some("automation-god-mode"));
 
-        let denied = list_v1_tokens(&env(), EXAMPLE, &V1Filter::default(), timeout, &abort).await;
+        let denied = client(EXAMPLE).v1_tokens(&V1Filter::default()).await;
         assert!(
-            matches!(denied, Err(ApiError::Forbidden { .. })),
+            matches!(denied, Err(CallError::Api(ApiError::Forbidden { .. }))),
             "{denied:?}"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn a_credential_a_header_cant_carry_is_refused_as_such_not_as_a_network_error() {
+        let env = EnvironmentUrl::parse(cors()).expect("env");
+        let abort = AbortController::new().expect("abort");
+        let refused = Client::new(
+            &env,
+            "dt0c01.ABC\u{2026}",
+            "access token",
+            Duration::from_secs(5),
+            &abort,
+        )
+        .err();
+        assert!(
+            matches!(
+                refused,
+                Some(CallError::Refused(
+                    dt_token_checker::client::Refused::NotSendable { position: 11, .. }
+                ))
+            ),
+            "{refused:?}"
         );
     }
 }

@@ -34,7 +34,7 @@ fn saas_as_pasted() {
             "https://abc12345.live.dynatrace.com/api",
             "{input}"
         );
-        assert_eq!(env.display(), "https://abc12345.live.dynatrace.com");
+        assert_eq!(env.address(), "https://abc12345.live.dynatrace.com");
         assert_eq!(
             (env.kind(), env.environment_id()),
             (Kind::Saas, Some("abc12345")),
@@ -141,7 +141,7 @@ fn managed_and_environment_activegate() {
         Some("1a2b3c4d-0000-4e80-afcf-09971954c3ea")
     );
     assert_eq!(
-        managed.display(),
+        managed.address(),
         "https://dt.example.com/e/1a2b3c4d-0000-4e80-afcf-09971954c3ea"
     );
     assert_eq!(
@@ -190,7 +190,7 @@ fn local_sandbox_and_same_origin() {
     for input in ["", "  ", "/"] {
         let env = ok(input);
         assert_eq!(
-            (env.kind(), env.api_base(), env.display()),
+            (env.kind(), env.api_base(), env.address()),
             (Kind::SameOrigin, "/api".to_owned(), "/")
         );
         assert!(env.is_local());
@@ -428,7 +428,7 @@ proptest! {
             prop_assert!(base.ends_with("/api"));
             prop_assert!(!base.contains(['@', '?', '#']), "{} -> {}", input, base);
             // Normalising is stable: the result parses to itself.
-            let again = EnvironmentUrl::parse(env.display()).map(|e| e.api_base());
+            let again = EnvironmentUrl::parse(env.address()).map(|e| e.api_base());
             prop_assert_eq!(again, Ok(base));
         }
     }

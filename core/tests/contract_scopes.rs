@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use dt_core::dynatrace::scopes::{
-    all_known_values, catalogue, classify, group_scopes, lookup, worst, Risk,
+    all_known_values, catalogue, classify, group_scopes, scope_info, worst, Risk,
 };
 
 #[test]
@@ -32,10 +32,10 @@ fn the_catalogue_holds_every_known_value_once() {
         "openpipeline.events_smartscape",
         "bizevents.ingest",
     ] {
-        assert!(lookup(value).is_some(), "{value}");
+        assert!(scope_info(value).is_some(), "{value}");
     }
-    assert!(!lookup("DataImport").unwrap().documented);
-    assert!(lookup("settings.write").unwrap().personal_access_token);
+    assert!(!scope_info("DataImport").unwrap().documented);
+    assert!(scope_info("settings.write").unwrap().personal_access_token);
 }
 
 #[test]

@@ -110,6 +110,7 @@ impl Token {
             o.insert("lastUse".into(), json!(u.timestamp_millis()));
         }
         o.insert("scopes".into(), json!(self.scopes));
+        o.insert("personalAccessToken".into(), json!(self.personal));
         Value::Object(o)
     }
 }
@@ -508,79 +509,6 @@ pub fn demo_tokens(now: DateTime<Utc>, admin_secret: &str) -> Vec<Token> {
         "ActiveGate token as release 1.338+ sends it (no seedToken/activeGateType)",
     ));
     tokens
-}
-
-/// `count` more tokens, deterministic, for paging and performance.
-pub fn generated(count: usize, now: DateTime<Utc>) -> Vec<Token> {
-    const OWNERS: &[&str] = &[
-        "john.smith",
-        "jane.doe",
-        "ci-bot",
-        "platform-team",
-        "sre-oncall",
-    ];
-    const SCOPES: &[&str] = &[
-        "metrics.read",
-        "metrics.ingest",
-        "logs.ingest",
-        "entities.read",
-        "settings.read",
-        "settings.write",
-        "problems.read",
-        "apiTokens.read",
-        "DataExport",
-        "InstallerDownload",
-    ];
-    let mut rng = Rng::new(0x5EED_D7C0_FFEE);
-    (0..count)
-        .map(|i| {
-            let public_part = rng.base32(24);
-            let secret = rng.base32(64);
-            let scopes: Vec<String> = SCOPES
-                .iter()
-                .filter(|_| rng.below(3) == 0)
-                .map(|s| s.to_string())
-                .collect();
-            let created = now - Duration::minutes(rng.below(60 * 24 * 700) as i64 + 1);
-            let expires = match rng.below(4) {
-                0 => None,
-                1 => Some(now - Duration::days(rng.below(6) as i64 + 1)),
-                _ => Some(now + Duration::days(rng.below(400) as i64 + 1)),
-            };
-            let last_used = (rng.below(5) != 0)
-                .then(|| now - Duration::minutes(rng.below(60 * 24 * 90) as i64 + 1));
-            Token {
-                kind: Kind::Api,
-                id: format!("dt0c01.{public_part}"),
-                secret: format!("dt0c01.{public_part}.{secret}"),
-                name: format!("generated-{i:06}"),
-                owner: OWNERS[rng.below(OWNERS.len() as u64) as usize].into(),
-                enabled: rng.below(10) != 0,
-                personal: rng.below(4) == 0,
-                created,
-                modified: (rng.below(2) == 0).then_some(created + Duration::hours(1)),
-                expires,
-                last_used,
-                last_ip: last_used.map(|_| {
-                    format!(
-                        "10.{}.{}.{}",
-                        rng.below(256),
-                        rng.below(256),
-                        rng.below(256)
-                    )
-                }),
-                scopes: if scopes.is_empty() {
-                    vec!["metrics.read".into()]
-                } else {
-                    scopes
-                },
-                additional: None,
-                seed: None,
-                ag_type: None,
-                demo: None,
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -17,11 +17,11 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::{Json, Router};
-use chrono::Utc;
 use serde_json::json;
 use tower_http::services::{ServeDir, ServeFile};
 
-use crate::{api, lists, Fault, FaultKind, Sandbox};
+use crate::error::ApiError;
+use crate::{api, control, lists, Fault, FaultKind, FaultState, Sandbox};
 
 pub fn app(sandbox: Arc<Sandbox>) -> Router {
     let api_routes = Router::new()
@@ -59,9 +59,10 @@ pub fn app(sandbox: Arc<Sandbox>) -> Router {
             get(|| async { Json(json!({"status": "ok"})) }),
         )
         .route("/_sandbox/tokens", get(control_tokens))
+        .route("/_sandbox/generated", get(control::generated))
         .route(
             "/_sandbox/fault",
-            axum::routing::put(set_fault).delete(clear_fault),
+            get(get_fault).put(set_fault).delete(clear_fault),
         );
 
     let mut router = api_routes.merge(control);
@@ -118,7 +119,7 @@ impl Refusal {
                 "The sandbox's control API needs the admin token; this is not it.",
             ),
         };
-        api::envelope(status, message, vec![])
+        ApiError::new(status, message).into_response()
     }
 }
 
@@ -242,7 +243,7 @@ async fn misbehave(State(sb): State<Arc<Sandbox>>, request: Request, next: Next)
         tokio::time::sleep(sb.config.latency).await;
     }
     if let Some(limit) = sb.config.rate_limit {
-        let second = Utc::now().timestamp();
+        let second = sb.now().timestamp();
         let over = {
             let mut rate = sb.rate.lock().unwrap_or_else(|p| p.into_inner());
             if rate.0 != second {
@@ -252,42 +253,18 @@ async fn misbehave(State(sb): State<Arc<Sandbox>>, request: Request, next: Next)
             rate.1 > limit
         };
         if over {
-            return rate_limited(Some(1));
+            return ApiError::rate_limited(Some(1)).into_response();
         }
     }
-    let fault = {
-        let mut slot = sb.fault.lock().unwrap_or_else(|p| p.into_inner());
-        let current = *slot;
-        if let Some(Fault { times: Some(n), .. }) = current {
-            *slot = if n <= 1 {
-                None
-            } else {
-                current.map(|f| Fault {
-                    times: Some(n - 1),
-                    ..f
-                })
-            };
-        }
-        current
-    };
+    let fault = sb
+        .fault
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .on_request();
     match fault {
         Some(fault) => fault_response(fault).await,
         None => next.run(request).await,
     }
-}
-
-pub fn rate_limited(retry_after: Option<u64>) -> Response {
-    let mut response = api::envelope(
-        StatusCode::TOO_MANY_REQUESTS,
-        "Too many requests. Rate limit exceeded.",
-        vec![],
-    );
-    if let Some(secs) = retry_after {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-    }
-    response
 }
 
 async fn fault_response(fault: Fault) -> Response {
@@ -300,9 +277,9 @@ async fn fault_response(fault: Fault) -> Response {
             .into_response()
     };
     match fault.kind {
-        FaultKind::RateLimit => rate_limited(Some(fault.retry_after_seconds.unwrap_or(5))),
-        FaultKind::RateLimitNoRetryAfter => rate_limited(None),
-        FaultKind::ServerError => api::envelope(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error", vec![]),
+        FaultKind::RateLimit => ApiError::rate_limited(Some(fault.retry_after_seconds.unwrap_or(5))).into_response(),
+        FaultKind::RateLimitNoRetryAfter => ApiError::rate_limited(None).into_response(),
+        FaultKind::ServerError => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response(),
         FaultKind::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE.into_response(),
         FaultKind::ProxyHtml => html(
             StatusCode::BAD_GATEWAY,
@@ -338,20 +315,41 @@ async fn control_tokens(State(sb): State<Arc<Sandbox>>) -> Response {
 
 async fn set_fault(State(sb): State<Arc<Sandbox>>, body: axum::body::Bytes) -> Response {
     match serde_json::from_slice::<Fault>(&body) {
+        Ok(Fault { every: Some(0), .. }) => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "Not a fault: every must be 1 or more (1: every request)",
+        )
+        .into_response(),
+        Ok(Fault { times: Some(0), .. }) => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "Not a fault: times must be 1 or more (leave it out: until cleared)",
+        )
+        .into_response(),
         Ok(fault) => {
-            *sb.fault.lock().unwrap_or_else(|p| p.into_inner()) = Some(fault);
+            *sb.fault.lock().unwrap_or_else(|p| p.into_inner()) = FaultState::new(Some(fault));
             StatusCode::NO_CONTENT.into_response()
         }
-        Err(e) => api::envelope(
-            StatusCode::BAD_REQUEST,
-            &format!("Not a fault: {e}"),
-            vec![],
-        ),
+        Err(e) => {
+            ApiError::new(StatusCode::BAD_REQUEST, format!("Not a fault: {e}")).into_response()
+        }
     }
 }
 
+/// The fault switched on (or `null`), the /api requests since it was set and how many got it:
+/// a bench checks from these that the faults it asked for happened.
+async fn get_fault(State(sb): State<Arc<Sandbox>>) -> Response {
+    let state = *sb.fault.lock().unwrap_or_else(|p| p.into_inner());
+    Json(json!({
+        "fault": state.fault,
+        "requests": state.requests,
+        "injected": state.injected,
+    }))
+    .into_response()
+}
+
+/// Switches the fault off; the counts start again from zero.
 async fn clear_fault(State(sb): State<Arc<Sandbox>>) -> Response {
-    *sb.fault.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    *sb.fault.lock().unwrap_or_else(|p| p.into_inner()) = FaultState::default();
     StatusCode::NO_CONTENT.into_response()
 }
 

@@ -2,11 +2,17 @@
 //! paging, rate limits, CORS on or off), for the demo and the tests. Read-only: the endpoints
 //! that create, change or delete tokens answer 405.
 //!
-//! Besides `/api`, it has a control API for tests under `/_sandbox` (faults, the token list),
-//! and can serve a built single-page app from a folder, so page and API share one origin.
+//! Besides `/api`, it has a control API for tests under `/_sandbox` (faults, the demo tokens,
+//! generated tokens with the answer each look-up gets), and can serve a built single-page app
+//! from a folder, so page and API share one origin. `--tokens N` fills it with a generated
+//! environment (`generate.rs`) that shows every finding of the inventory's audit.
 
 pub mod api;
+pub mod auth;
+pub mod control;
 pub mod data;
+pub mod error;
+pub mod generate;
 pub mod http;
 pub mod lists;
 pub mod query;
@@ -14,16 +20,22 @@ pub mod query;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 
 pub use http::app;
 
 #[derive(Clone, Debug)]
 pub struct Config {
     pub cors: bool,
+    /// `--tokens N`: this many generated API tokens (see [`generate`]).
     pub extra_tokens: usize,
+    /// `--activegate-tokens N`: this many generated ActiveGate tokens; `None`: one for every
+    /// 20 generated API tokens.
+    pub activegate_tokens: Option<usize>,
+    /// `--now`: where the sandbox's clock starts (it runs on from there); `None`: the real time.
+    pub clock: Option<DateTime<Utc>>,
     pub latency: Duration,
     pub admin_secret: String,
     /// Faults applied to every /api request from the start.
@@ -38,6 +50,8 @@ impl Default for Config {
         Config {
             cors: true,
             extra_tokens: 0,
+            activegate_tokens: None,
+            clock: None,
             latency: Duration::ZERO,
             admin_secret: data::Rng::new(0xAD111).base32(64),
             fault: None,
@@ -48,7 +62,7 @@ impl Default for Config {
 }
 
 /// A misbehaviour to imitate, for tests of the app's error handling.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FaultKind {
     RateLimit,
@@ -70,13 +84,16 @@ impl FaultKind {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Fault {
     pub kind: FaultKind,
     /// How many requests get it; `None`: until cleared.
     #[serde(default)]
     pub times: Option<u32>,
+    /// Only every Nth /api request gets it (counted from when it was set); `None`: each one.
+    #[serde(default)]
+    pub every: Option<u32>,
     #[serde(default)]
     pub retry_after_seconds: Option<u64>,
 }
@@ -84,11 +101,53 @@ pub struct Fault {
 /// The environment and its switches, shared by all requests.
 pub struct Sandbox {
     pub config: Config,
+    /// The sandbox's clock at start: `--now`, or the real time.
     pub started: DateTime<Utc>,
+    /// When it started, to run the clock on from `started`.
+    pub started_at: Instant,
     pub store: RwLock<Store>,
-    pub fault: Mutex<Option<Fault>>,
+    pub fault: Mutex<FaultState>,
     /// (second, count) of /api requests, for `--rate-limit`.
     pub rate: Mutex<(i64, u32)>,
+}
+
+/// The fault switched on, and what it has done since.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FaultState {
+    pub fault: Option<Fault>,
+    /// /api requests since the fault was set.
+    pub requests: u64,
+    /// Requests that got the fault.
+    pub injected: u64,
+}
+
+impl FaultState {
+    pub fn new(fault: Option<Fault>) -> Self {
+        FaultState {
+            fault,
+            requests: 0,
+            injected: 0,
+        }
+    }
+
+    /// Counts one /api request and says whether it gets the fault (and which).
+    pub fn on_request(&mut self) -> Option<Fault> {
+        self.requests = self.requests.saturating_add(1);
+        let fault = self.fault?;
+        if let Some(every) = fault.every {
+            if self.requests % u64::from(every.max(1)) != 0 {
+                return None;
+            }
+        }
+        self.injected = self.injected.saturating_add(1);
+        if let Some(n) = fault.times {
+            self.fault = (n > 1).then_some(Fault {
+                times: Some(n - 1),
+                ..fault
+            });
+        }
+        Some(fault)
+    }
 }
 
 pub struct Store {
@@ -119,16 +178,29 @@ impl Store {
 
 impl Sandbox {
     pub fn new(config: Config) -> Arc<Self> {
-        let now = Utc::now();
+        // Whole milliseconds, as Dynatrace keeps its dates: a date sent in an answer then
+        // compares exactly with the one kept here (in `from`/`to`, say).
+        let now = config.clock.unwrap_or_else(Utc::now);
+        let now = now.trunc_subsecs(3);
+        let started_at = Instant::now();
+        let activegate = config.activegate_tokens.unwrap_or(config.extra_tokens / 20);
         let mut tokens = data::demo_tokens(now, &config.admin_secret);
-        tokens.extend(data::generated(config.extra_tokens, now));
+        tokens.extend(generate::api_tokens(config.extra_tokens, now));
+        tokens.extend(generate::activegate_tokens(activegate, now));
         Arc::new(Sandbox {
-            fault: Mutex::new(config.fault),
+            fault: Mutex::new(FaultState::new(config.fault)),
             config,
             started: now,
+            started_at,
             store: RwLock::new(Store::new(tokens)),
             rate: Mutex::new((0, 0)),
         })
+    }
+
+    /// The sandbox's clock: where it started (`--now` or the real time), run on since.
+    pub fn now(&self) -> DateTime<Utc> {
+        let elapsed = chrono::Duration::from_std(self.started_at.elapsed()).unwrap_or_default();
+        (self.started + elapsed).trunc_subsecs(3)
     }
 
     /// The full admin token.

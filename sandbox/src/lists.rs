@@ -1,36 +1,27 @@
 //! The list endpoints: v2 API tokens and ActiveGate tokens (paged) and the deprecated v1 list.
 
-// Early returns carry a ready `Response`, as axum handlers do; its size does not matter here.
-#![allow(clippy::result_large_err)]
-
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{RawQuery, State};
 use axum::Json;
-use chrono::Utc;
 use serde_json::{json, Map, Value};
 
-use crate::api::{authorize, bad_request, violation, Caller};
+use crate::auth::{ActiveGateTokensRead, ApiTokensRead, Authorized, TenantTokenManagement};
 use crate::data::{Kind, Token};
+use crate::error::ApiError;
 use crate::query::{self, ActiveGateQuery, ApiTokenQuery, Pairs, V1Query};
 use crate::Sandbox;
 
 type Shared = State<Arc<Sandbox>>;
-
-fn query_error(v: query::Violation) -> Response {
-    bad_request(vec![violation(v.parameter, &v.message, "QUERY")])
-}
+type Answer = Result<Json<Value>, ApiError>;
 
 /// `GET /api/v2/apiTokens`
-pub async fn list_api_tokens(State(sb): Shared, request: Request) -> Response {
-    if let Err(r) = authorize(&sb, &Caller::from(&request), &["apiTokens.read"]) {
-        return r;
-    }
-    let q = match ApiTokenQuery::parse(request.uri().query(), Utc::now()) {
-        Ok(q) => q,
-        Err(v) => return query_error(v),
-    };
+pub async fn list_api_tokens(
+    State(sb): Shared,
+    _: Authorized<ApiTokensRead>,
+    RawQuery(raw): RawQuery,
+) -> Answer {
+    let q = ApiTokenQuery::parse(raw.as_deref(), sb.now())?;
     let store = sb.store.read().unwrap_or_else(|p| p.into_inner());
     let mut matching: Vec<&Token> = store
         .tokens
@@ -52,15 +43,14 @@ pub async fn list_api_tokens(State(sb): Shared, request: Request) -> Response {
             Value::Object(picked)
         })
         .collect();
-    Json(page_body(
+    Ok(Json(page_body(
         "apiTokens",
         page,
         matching.len(),
         q.offset,
         q.page_size,
         &q.params,
-    ))
-    .into_response()
+    )))
 }
 
 /// `{totalCount, pageSize, <items>, nextPageKey}`. The last page leaves `nextPageKey` out: the
@@ -83,18 +73,12 @@ fn page_body(
 }
 
 /// `GET /api/v2/activeGateTokens`: pages of 100 to 3000, 100 by default.
-pub async fn list_activegate_tokens(State(sb): Shared, request: Request) -> Response {
-    if let Err(r) = authorize(
-        &sb,
-        &Caller::from(&request),
-        &["activeGateTokenManagement.read"],
-    ) {
-        return r;
-    }
-    let q = match ActiveGateQuery::parse(request.uri().query()) {
-        Ok(q) => q,
-        Err(v) => return query_error(v),
-    };
+pub async fn list_activegate_tokens(
+    State(sb): Shared,
+    _: Authorized<ActiveGateTokensRead>,
+    RawQuery(raw): RawQuery,
+) -> Answer {
+    let q = ActiveGateQuery::parse(raw.as_deref())?;
     let store = sb.store.read().unwrap_or_else(|p| p.into_inner());
     let all: Vec<&Token> = store
         .tokens
@@ -107,26 +91,23 @@ pub async fn list_activegate_tokens(State(sb): Shared, request: Request) -> Resp
         .take(q.page_size)
         .map(|t| t.activegate_json())
         .collect();
-    Json(page_body(
+    Ok(Json(page_body(
         "activeGateTokens",
         page,
         all.len(),
         q.offset,
         q.page_size,
         &q.params,
-    ))
-    .into_response()
+    )))
 }
 
 /// `GET /api/v1/tokens`.
-pub async fn v1_list(State(sb): Shared, request: Request) -> Response {
-    if let Err(r) = authorize(&sb, &Caller::from(&request), &["TenantTokenManagement"]) {
-        return r;
-    }
-    let q = match V1Query::parse(request.uri().query()) {
-        Ok(q) => q,
-        Err(v) => return query_error(v),
-    };
+pub async fn v1_list(
+    State(sb): Shared,
+    _: Authorized<TenantTokenManagement>,
+    RawQuery(raw): RawQuery,
+) -> Answer {
+    let q = V1Query::parse(raw.as_deref())?;
     let store = sb.store.read().unwrap_or_else(|p| p.into_inner());
     let values: Vec<Value> = store
         .tokens
@@ -135,5 +116,5 @@ pub async fn v1_list(State(sb): Shared, request: Request) -> Response {
         .take(q.limit)
         .map(|t| json!({"id": t.id, "name": t.name}))
         .collect();
-    Json(json!({ "values": values })).into_response()
+    Ok(Json(json!({ "values": values })))
 }

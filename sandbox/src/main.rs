@@ -14,7 +14,8 @@ const USAGE: &str = "\
 dt-sandbox: a local server that behaves like the Dynatrace token API
 
 usage: dt-sandbox [--listen 127.0.0.1:8081] [--cors | --no-cors] [--tokens N]
-                  [--latency-ms N] [--admin-token SECRET] [--fault KIND]
+                  [--activegate-tokens N] [--now TIME] [--latency-ms N]
+                  [--admin-token SECRET] [--fault KIND] [--fault-every N]
                   [--retry-after SECONDS] [--rate-limit N] [--serve-dir DIR]
                   [--allow-remote]
 
@@ -22,21 +23,45 @@ usage: dt-sandbox [--listen 127.0.0.1:8081] [--cors | --no-cors] [--tokens N]
                         unless --allow-remote)
   --cors / --no-cors    answer browsers' cross-origin calls, or behave like a server that
                         sends no CORS headers (default --cors)
-  --tokens N            add N generated tokens (paging, performance)
+  --tokens N            add N generated API tokens, the same ones at every start: owners
+                        (a few with hundreds of tokens), realistic names and scopes of every
+                        risk class, personal access tokens, disabled, expired, expiring
+                        within 30 days, never expiring, never used, unused for 90+ days,
+                        dates over six years, last-use IP addresses
+  --activegate-tokens N add N generated ActiveGate tokens (default: N of --tokens / 20)
+  --now TIME            start the sandbox's clock at TIME (ISO 8601, e.g.
+                        2026-01-01T00:00:00Z; it runs on from there): with it, every
+                        generated date is the same at each start (default: the real time)
   --latency-ms N        delay every /api answer by N ms
   --admin-token SECRET  the 64-character secret of the admin token (default: generated
                         at each start; the full token is printed on start)
   --fault KIND          misbehave on every /api request: rate-limit, rate-limit-no-retry-after,
                         server-error, service-unavailable, proxy-html, html-200,
                         malformed-json, wrong-shape, hang, not-found-empty
+  --fault-every N       only every Nth /api request gets --fault (e.g. --fault rate-limit
+                        --fault-every 10: one request in ten answers 429)
   --retry-after SECONDS the Retry-After of --fault rate-limit (default 5)
   --rate-limit N        at most N /api requests a second, then 429 with Retry-After: 1
   --serve-dir DIR       also serve a built single-page app (e.g. dist/) at /
 
 Control API, for tests on this machine: requests addressed to 127.0.0.1, localhost or [::1]
 with Authorization: Api-Token <the admin token>; it sends no CORS headers, so web pages cannot
-use it. PUT /_sandbox/fault {\"kind\": \"rate-limit\", \"times\": 1}, DELETE /_sandbox/fault,
-GET /_sandbox/tokens (the demo tokens). GET /_sandbox/health is open and says only \"ok\".
+use it. GET /_sandbox/health is open and says only {\"status\": \"ok\"}.
+  GET /_sandbox/tokens      the demo tokens, with their full strings
+  GET /_sandbox/generated?limit=1000&offset=0&status=S&kind=K
+                            generated full tokens and what a look-up of each gets: status
+                            active (looked up by itself: 200), disabled or expired (by itself:
+                            401; by the admin token: 200), unknown (tokens this environment
+                            does not hold: by itself 401, by the admin token 404); kind api
+                            or activegate. Answer: {\"total\": N, \"tokens\": [{\"token\", \"id\",
+                            \"kind\", \"status\", \"name\", \"owner\"}]}
+  PUT /_sandbox/fault {\"kind\": \"rate-limit\", \"times\": 1, \"every\": 10,
+                       \"retryAfterSeconds\": 1}
+                            switch a fault on (kinds as --fault; times: how many requests get
+                            it, default until cleared; every: only every Nth /api request)
+  GET /_sandbox/fault       {\"fault\": ..., \"requests\": N, \"injected\": N}: the fault and
+                            the /api requests since it was set, and how many got it
+  DELETE /_sandbox/fault    switch it off
 ";
 
 fn fail(message: &str) -> ! {
@@ -51,6 +76,7 @@ fn parse_args() -> (SocketAddr, Config) {
         .unwrap_or_else(|_| fail("bad default address"));
     let mut allow_remote = false;
     let mut retry_after = None;
+    let mut fault_every = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| {
@@ -90,6 +116,34 @@ fn parse_args() -> (SocketAddr, Config) {
                             ))
                         });
             }
+            "--activegate-tokens" => {
+                let v = value("--activegate-tokens");
+                config.activegate_tokens = Some(
+                    v.parse()
+                        .ok()
+                        .filter(|n| *n <= MAX_TOKENS)
+                        .unwrap_or_else(|| {
+                            fail(&format!(
+                                "--activegate-tokens {v:?} is not a number from 0 to {MAX_TOKENS}"
+                            ))
+                        }),
+                );
+            }
+            "--now" => {
+                let v = value("--now");
+                config.clock = Some(clock(&v).unwrap_or_else(|| {
+                    fail(&format!(
+                        "--now {v:?} is not a time like 2026-01-01T00:00:00Z (ISO 8601, with a zone, \
+                         from year 2000 to 9997)"
+                    ))
+                }));
+            }
+            "--fault-every" => {
+                let v = value("--fault-every");
+                fault_every = Some(v.parse().ok().filter(|n| *n > 0).unwrap_or_else(|| {
+                    fail(&format!("--fault-every {v:?} is not a positive number"))
+                }));
+            }
             "--latency-ms" => {
                 let v = value("--latency-ms");
                 config.latency = Duration::from_millis(
@@ -121,6 +175,7 @@ fn parse_args() -> (SocketAddr, Config) {
                 config.fault = Some(Fault {
                     kind,
                     times: None,
+                    every: None,
                     retry_after_seconds: None,
                 });
             }
@@ -154,10 +209,25 @@ fn parse_args() -> (SocketAddr, Config) {
         (_, Some(_)) => fail("--retry-after goes with --fault rate-limit"),
         _ => {}
     }
+    match (&mut config.fault, fault_every) {
+        (Some(fault), Some(every)) => fault.every = Some(every),
+        (None, Some(_)) => fail("--fault-every goes with --fault"),
+        _ => {}
+    }
     if !std::env::args().any(|a| a == "--admin-token") {
         config.admin_secret = generated_secret();
     }
     (listen, config)
+}
+
+/// `--now`: an RFC 3339 time, with its zone. A typo is refused, never read as 1970; so are
+/// years outside 2000..=9997: before Dynatrace, or where dates two years ahead leave what
+/// Dynatrace (and the ISO strings it sends) can hold.
+fn clock(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    use chrono::Datelike;
+    let time = chrono::DateTime::parse_from_rfc3339(text.trim()).ok()?;
+    let time = time.with_timezone(&chrono::Utc);
+    (2000..=9997).contains(&time.year()).then_some(time)
 }
 
 /// A fresh admin secret per start, from the clock: the sandbox needs no real randomness.

@@ -38,6 +38,22 @@ fn bad_flags_exit_2_with_a_message_and_the_usage() {
             "--retry-after",
         ),
         (&["--serve-dir", "/nonexistent-dir"], "index.html"),
+        // A seeded clock with a typo stops the start, never becomes 1970.
+        (
+            &["--now", "2026-13-01T00:00:00Z"],
+            "--now \"2026-13-01T00:00:00Z\" is not a time",
+        ),
+        (&["--now", "2026-02-30T00:00:00Z"], "--now"),
+        (&["--now", "2026-01-01"], "--now"),
+        (&["--now", "0"], "--now"),
+        (&["--now", "1970-01-01T00:00:00Z"], "from year 2000"),
+        (&["--now"], "needs a value"),
+        (&["--activegate-tokens", "-3"], "--activegate-tokens"),
+        (&["--fault-every", "3"], "--fault-every goes with --fault"),
+        (
+            &["--fault", "rate-limit", "--fault-every", "0"],
+            "--fault-every",
+        ),
     ] {
         let out = Command::new(BIN).args(args).output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -286,6 +302,85 @@ async fn a_fault_from_the_command_line_with_its_retry_after() {
         assert_eq!(res.headers()["retry-after"], "7");
     }
     assert!(terminate(&mut child).success());
+}
+
+/// A bench starts the sandbox with its flags: a fixed clock gives the same generated tokens at
+/// every start, and `--fault-every` limits one request in N.
+#[tokio::test]
+async fn a_fixed_clock_repeats_and_faults_come_every_nth_request() {
+    let flags = [
+        "--tokens",
+        "300",
+        "--activegate-tokens",
+        "7",
+        "--now",
+        "2026-06-01T08:00:00+02:00",
+        "--fault",
+        "rate-limit-no-retry-after",
+        "--fault-every",
+        "3",
+    ];
+    let admin = format!("dt0c01.SANDBOXADMIN2222222222222.{SECRET}");
+    let client = reqwest::Client::new();
+    let mut runs = Vec::new();
+    for _ in 0..2 {
+        let (mut child, base, _) = spawn(&flags);
+        let generated: Value = client
+            .get(format!("{base}/_sandbox/generated?limit=400"))
+            .header("Authorization", format!("Api-Token {admin}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(generated["total"], 307);
+        let mut statuses = Vec::new();
+        for _ in 0..6 {
+            let res = client
+                .get(format!("{base}/api/v2/apiTokens?pageSize=1000&fields=%2BexpirationDate,%2BlastUsedDate"))
+                .header("Authorization", format!("Api-Token {admin}"))
+                .send()
+                .await
+                .unwrap();
+            assert!(res.headers().get("retry-after").is_none());
+            statuses.push(res.status().as_u16());
+            if res.status() == StatusCode::OK {
+                let page: Value = res.json().await.unwrap();
+                // The clock starts where --now says: nothing was created after it.
+                for t in page["apiTokens"].as_array().unwrap() {
+                    assert!(
+                        t["creationDate"].as_str().unwrap() < "2026-06-01T06:00:01",
+                        "{t}"
+                    );
+                }
+            }
+        }
+        assert_eq!(statuses, [200, 200, 429, 200, 200, 429]);
+        runs.push(generated);
+        assert!(terminate(&mut child).success());
+    }
+    assert_eq!(runs[0], runs[1], "the same tokens at each start");
+}
+
+#[test]
+fn the_help_lists_every_flag_and_the_control_api() {
+    let out = Command::new(BIN).arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for flag in [
+        "--tokens N",
+        "--activegate-tokens N",
+        "--now TIME",
+        "--fault-every N",
+        "--rate-limit N",
+        "GET /_sandbox/generated",
+        "PUT /_sandbox/fault",
+        "GET /_sandbox/fault",
+        "\"every\": 10",
+    ] {
+        assert!(help.contains(flag), "--help does not mention {flag}");
+    }
 }
 
 #[tokio::test]

@@ -176,6 +176,7 @@ async fn every_error_is_an_error_envelope() {
         let fault = Fault {
             kind,
             times: Some(1),
+            every: None,
             retry_after_seconds: None,
         };
         let faulty = start(Config {

@@ -156,7 +156,7 @@ async fn follow_up_pages_keep_the_first_request_s_query() {
     })
     .await;
     let spec = schemas();
-    let first = s.json("/api/v2/apiTokens?pageSize=100&fields=%2Bscopes&apiTokenSelector=scope(%22metrics.read%22)", &s.admin).await;
+    let first = s.json("/api/v2/apiTokens?pageSize=100&fields=%2Bscopes&apiTokenSelector=scope(%22metrics.read%22,%22metrics.ingest%22)", &s.admin).await;
     let total = first["totalCount"].as_u64().unwrap();
     let key = first["nextPageKey"].as_str().unwrap().to_owned();
     let (status, body) = s
@@ -175,7 +175,7 @@ async fn follow_up_pages_keep_the_first_request_s_query() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .any(|s| s == "metrics.read"),
+                .any(|s| s == "metrics.read" || s == "metrics.ingest"),
             "{t}"
         );
     }
@@ -224,4 +224,90 @@ async fn activegate_pages_are_100_to_3000() {
             .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
     }
+}
+
+/// Pages of a large environment, followed to the end, in the order asked for: each token once.
+#[tokio::test]
+async fn every_page_of_a_large_environment_in_order() {
+    let s = start(Config {
+        extra_tokens: 25_000,
+        activegate_tokens: Some(6_500),
+        ..Config::default()
+    })
+    .await;
+    let spec = schemas();
+    let mut names = Vec::new();
+    let mut ids = std::collections::HashSet::new();
+    let mut pages = 0;
+    let (status, body) = s
+        .get(
+            "/api/v2/apiTokens?pageSize=10000&sort=name&fields=name",
+            Some(&s.admin),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let mut page: Value = serde_json::from_str(&body).unwrap();
+    loop {
+        pages += 1;
+        assert_eq!(page["pageSize"].as_u64(), Some(10_000));
+        assert_eq!(page["totalCount"].as_u64(), Some(25_009));
+        for t in page["apiTokens"].as_array().unwrap() {
+            names.push(t["name"].as_str().unwrap().to_lowercase());
+            assert!(ids.insert(t["id"].as_str().unwrap().to_owned()), "{t}");
+        }
+        let Some(key) = page["nextPageKey"].as_str().map(str::to_owned) else {
+            break;
+        };
+        page = s
+            .json(&format!("/api/v2/apiTokens?nextPageKey={key}"), &s.admin)
+            .await;
+    }
+    assert_eq!((pages, ids.len()), (3, 25_009));
+    assert!(
+        names.windows(2).all(|w| w[0] <= w[1]),
+        "sorted by name across pages"
+    );
+    // 10,000 is the largest page.
+    let (status, body) = s
+        .get("/api/v2/apiTokens?pageSize=10001", Some(&s.admin))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_schema(&spec.v2, "ErrorEnvelope", &body);
+
+    // ActiveGate tokens: pages of up to 3,000, then nextPageKey alone.
+    let mut seen = std::collections::HashSet::new();
+    let mut page = s
+        .json("/api/v2/activeGateTokens?pageSize=3000", &s.admin)
+        .await;
+    let mut sizes = Vec::new();
+    loop {
+        assert_schema(&spec.v2, "ActiveGateTokenList", &page.to_string());
+        let tokens = page["activeGateTokens"].as_array().unwrap();
+        sizes.push(tokens.len());
+        for t in tokens {
+            assert!(seen.insert(t["id"].as_str().unwrap().to_owned()));
+        }
+        let Some(key) = page["nextPageKey"].as_str().map(str::to_owned) else {
+            break;
+        };
+        let (status, _) = s
+            .get(
+                &format!("/api/v2/activeGateTokens?nextPageKey={key}&pageSize=3000"),
+                Some(&s.admin),
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::BAD_REQUEST,
+            "nextPageKey with another parameter"
+        );
+        page = s
+            .json(
+                &format!("/api/v2/activeGateTokens?nextPageKey={key}"),
+                &s.admin,
+            )
+            .await;
+    }
+    assert_eq!(sizes, [3000, 3000, 503]);
+    assert_eq!(seen.len(), 6_503);
 }

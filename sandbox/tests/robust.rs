@@ -181,7 +181,10 @@ fn name() -> impl Strategy<Value = String> {
             "limit",
             "user",
             "permissions",
-            "api-token"
+            "api-token",
+            "offset",
+            "status",
+            "kind"
         ])
         .prop_map(str::to_owned),
         "[a-zA-Z]{0,8}",
@@ -220,6 +223,22 @@ proptest! {
                 StatusCode::UNAUTHORIZED if q.contains("api-token=") => assert_fits(spec, "ErrorEnvelope", &body, &target),
                 other => panic!("{target}: {other}: {body}"),
             }
+        }
+    }
+
+    /// The control API's generated tokens: 200 with tokens, or 400 in the error envelope.
+    #[test]
+    fn any_generated_tokens_query_is_answered_200_or_400(q in query()) {
+        let h = harness();
+        let target = format!("/_sandbox/generated?{q}");
+        let Some((status, body)) = h.get(&target, None) else { return Ok(()) };
+        match status {
+            StatusCode::OK => {
+                let answer: Value = serde_json::from_str(&body).unwrap();
+                prop_assert!(answer["tokens"].is_array(), "{target}: {body}");
+            }
+            StatusCode::BAD_REQUEST => assert_fits(&h.v2, "ErrorEnvelope", &body, &target),
+            other => panic!("{target}: {other}: {body}"),
         }
     }
 

@@ -1,32 +1,33 @@
 //! Metadata cards: a status line on top, the facts, the scopes, and copy buttons (ID and a JSON
 //! export; never the secret).
 
+use crate::client::Metadata;
 use chrono::{DateTime, Utc};
-use dt_core::dynatrace::{ActiveGateToken, ApiToken, EnvironmentUrl, TokenMetadata};
-use dt_core::time::{expiry_status, Expiry};
+use dt_core::dynatrace::{
+    standing, ActiveGateToken, ApiToken, EnvironmentUrl, Standing, TokenMetadata,
+};
 use yew::prelude::*;
 
 use super::copy::CopyButton;
 use super::scopes::ScopeChips;
 use super::time::rel_time;
+use super::Ids;
 
-/// How the token stands, worst first.
-#[derive(Clone, Copy, PartialEq, Debug)]
-enum Standing {
-    Disabled,
-    Expired,
-    ExpiringSoon,
-    Active,
+/// How the token an answer describes stands (the results pass it to its card).
+pub fn standing_of(metadata: &Metadata, now: DateTime<Utc>) -> Standing {
+    match metadata {
+        Metadata::Api(t) => standing(t.enabled, t.expiration_date, now),
+        Metadata::ActiveGate(t) => standing(None, t.expiration_date, now),
+        Metadata::Legacy(t) => standing(t.revoked.map(|r| !r), t.expires, now),
+    }
 }
 
-fn standing(enabled: Option<bool>, expires: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Standing {
-    if enabled == Some(false) {
-        return Standing::Disabled;
-    }
-    match expiry_status(expires, now) {
-        Expiry::Expired { .. } => Standing::Expired,
-        Expiry::ExpiresSoon { .. } => Standing::ExpiringSoon,
-        _ => Standing::Active,
+/// An answer as "Copy JSON" exports it.
+pub fn export(metadata: &Metadata) -> String {
+    match metadata {
+        Metadata::Api(t) => export_json(t),
+        Metadata::ActiveGate(t) => export_json(t),
+        Metadata::Legacy(t) => export_json(t),
     }
 }
 
@@ -38,12 +39,7 @@ fn status_line(standing: Standing, detail: String) -> Html {
         .into_iter()
         .chain(chars)
         .collect();
-    let (tone, headline) = match standing {
-        Standing::Disabled => ("bad", "Disabled"),
-        Standing::Expired => ("bad", "Expired"),
-        Standing::ExpiringSoon => ("warn", "Expiring soon"),
-        Standing::Active => ("ok", "Active"),
-    };
+    let (tone, headline) = (standing.tone(), standing.label());
     html! {
         <div class="dtc-status" data-tone={tone} data-testid="status-line" role="status">
             { headline }
@@ -92,6 +88,7 @@ fn export_json<T: serde::Serialize>(value: &T) -> String {
 
 /// Name, ID and the card's actions: copy the ID, copy a JSON export, open the environment.
 fn card_head(
+    title_id: &str,
     name: Option<&str>,
     unnamed: &'static str,
     id: &str,
@@ -101,7 +98,7 @@ fn card_head(
     html! {
         <div class="dtc-card-head">
             <div class="dtc-grow">
-                <h2 id="dtc-card-title" data-testid="token-name">{ name.unwrap_or(unnamed).to_owned() }</h2>
+                <h2 id={title_id.to_owned()} data-testid="token-name">{ name.unwrap_or(unnamed).to_owned() }</h2>
                 <code data-testid="token-id">{ id.to_owned() }</code>
             </div>
             <div class="dtc-actions">
@@ -117,6 +114,11 @@ fn card_head(
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct ApiTokenCardProps {
+    /// How the token stands ([`standing_of`]).
+    pub standing: Standing,
+    /// This instance's element ids.
+    #[prop_or_default]
+    pub ids: Ids,
     pub token: ApiToken,
     pub environment: Option<EnvironmentUrl>,
     pub now: DateTime<Utc>,
@@ -128,7 +130,8 @@ pub struct ApiTokenCardProps {
 pub fn ApiTokenCard(props: &ApiTokenCardProps) -> Html {
     let t = &props.token;
     let now = props.now;
-    let standing = standing(t.enabled, t.expiration_date, now);
+    let title_id = props.ids.id("card-title");
+    let standing = props.standing;
     let detail = match standing {
         Standing::Disabled => "This token is switched off and cannot authenticate.".to_owned(),
         Standing::Expired => {
@@ -154,8 +157,8 @@ pub fn ApiTokenCard(props: &ApiTokenCardProps) -> Html {
     html! {
         <>
             { status_line(standing, detail) }
-            <article class="dtc-panel" data-testid="token-card" aria-labelledby="dtc-card-title">
-                { card_head(t.name.as_deref(), "(unnamed token)", &id, export_json(t), props.environment.as_ref().and_then(|e| e.access_tokens_page())) }
+            <article class="dtc-panel" data-testid="token-card" aria-labelledby={title_id.clone()}>
+                { card_head(&title_id, t.name.as_deref(), "(unnamed token)", &id, export_json(t), props.environment.as_ref().and_then(|e| e.access_tokens_page())) }
                 <dl class="dtc-facts">
                     { fact("Owner", text_or(t.owner.as_deref(), "not reported")) }
                     { fact("Enabled", yes_no(t.enabled)) }
@@ -208,6 +211,11 @@ fn additional(key: &str, value: &serde_json::Value, environment: Option<&Environ
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct ActiveGateCardProps {
+    /// How the token stands ([`standing_of`]).
+    pub standing: Standing,
+    /// This instance's element ids.
+    #[prop_or_default]
+    pub ids: Ids,
     pub token: ActiveGateToken,
     pub now: DateTime<Utc>,
 }
@@ -216,7 +224,8 @@ pub struct ActiveGateCardProps {
 pub fn ActiveGateCard(props: &ActiveGateCardProps) -> Html {
     let t = &props.token;
     let now = props.now;
-    let standing = standing(None, t.expiration_date, now);
+    let title_id = props.ids.id("card-title");
+    let standing = props.standing;
     let detail = match standing {
         Standing::Expired => "An ActiveGate using it can no longer connect.".to_owned(),
         _ => format!(
@@ -228,8 +237,8 @@ pub fn ActiveGateCard(props: &ActiveGateCardProps) -> Html {
     html! {
         <>
             { status_line(standing, detail) }
-            <article class="dtc-panel" data-testid="token-card" aria-labelledby="dtc-card-title">
-                { card_head(t.name.as_deref(), "(unnamed ActiveGate token)", &id, export_json(t), None) }
+            <article class="dtc-panel" data-testid="token-card" aria-labelledby={title_id.clone()}>
+                { card_head(&title_id, t.name.as_deref(), "(unnamed ActiveGate token)", &id, export_json(t), None) }
                 <dl class="dtc-facts">
                     { fact("Owner", text_or(t.owner.as_deref(), "not reported")) }
                     { fact("Expires", expiry(t.expiration_date, now)) }
@@ -250,6 +259,11 @@ pub fn ActiveGateCard(props: &ActiveGateCardProps) -> Html {
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct LegacyCardProps {
+    /// How the token stands ([`standing_of`]).
+    pub standing: Standing,
+    /// This instance's element ids.
+    #[prop_or_default]
+    pub ids: Ids,
     pub token: TokenMetadata,
     pub now: DateTime<Utc>,
 }
@@ -258,13 +272,14 @@ pub struct LegacyCardProps {
 pub fn LegacyCard(props: &LegacyCardProps) -> Html {
     let t = &props.token;
     let now = props.now;
-    let standing = standing(t.revoked.map(|r| !r), t.expires, now);
+    let title_id = props.ids.id("card-title");
+    let standing = props.standing;
     let id = t.id.clone().unwrap_or_default();
     html! {
         <>
             { status_line(standing, format!("{} (API v1 metadata).", dt_core::time::describe_expiry(t.expires, now))) }
-            <article class="dtc-panel" data-testid="token-card" aria-labelledby="dtc-card-title">
-                { card_head(t.name.as_deref(), "(unnamed token)", &id, export_json(t), None) }
+            <article class="dtc-panel" data-testid="token-card" aria-labelledby={title_id.clone()}>
+                { card_head(&title_id, t.name.as_deref(), "(unnamed token)", &id, export_json(t), None) }
                 <dl class="dtc-facts">
                     { fact("Owner", text_or(t.user_id.as_deref(), "not reported")) }
                     { fact("Revoked", yes_no(t.revoked)) }

@@ -5,7 +5,7 @@ use dt_core::dynatrace::ApiError;
 use dt_core::token::ParsedToken;
 use yew::prelude::*;
 
-use crate::client::CheckError;
+use crate::client::{CheckError, Refused};
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct ErrorPanelProps {
@@ -42,12 +42,12 @@ fn describe(error: &CheckError, self_lookup: bool) -> (String, String, Html) {
             (*reason).to_owned(),
             html! {},
         ),
-        CheckError::Redirected { .. } => (
+        CheckError::Refused(Refused::Redirect { .. }) => (
             "The environment answered with a redirect".into(),
             error.to_string(),
             html! { <p>{ "Redirects are refused so that a token is never sent on to another host. Point Environment URL at the address that answers the API directly (for SaaS: https://<id>.live.dynatrace.com), or fix the proxy that redirects." }</p> },
         ),
-        CheckError::NotSendable { .. } => ("This can't be sent".into(), error.to_string(), html! {}),
+        CheckError::Refused(Refused::NotSendable { .. }) => ("This can't be sent".into(), error.to_string(), html! {}),
         CheckError::Api(ApiError::Unauthorized { .. }) if self_lookup => (
             "The token did not authenticate".into(),
             "The environment refused the token itself (401). It is disabled, expired, or belongs to another environment: check the environment URL, or look it up by ID with an access token to see why.".into(),

@@ -5,10 +5,12 @@ use dt_core::dynatrace::EnvironmentUrl;
 use dt_core::token::ParsedToken;
 use yew::prelude::*;
 
-use super::cards::{ActiveGateCard, ApiTokenCard, LegacyCard};
+use super::cards::{standing_of, ActiveGateCard, ApiTokenCard, LegacyCard};
 use super::error_panel::ErrorPanel;
+use super::Ids;
 use crate::client::{CheckError, Metadata};
 use crate::state::Remote;
+use dt_core::dynatrace::Standing;
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct ResultsProps {
@@ -18,10 +20,17 @@ pub struct ResultsProps {
     /// The token authenticated its own look-up (no separate access token).
     pub self_lookup: bool,
     pub now: DateTime<Utc>,
+    /// This instance's element ids.
+    #[prop_or_default]
+    pub ids: Ids,
 }
 
 #[function_component]
 pub fn Results(props: &ResultsProps) -> Html {
+    let standing = match &props.lookup {
+        Remote::Loaded(metadata) => standing_of(metadata, props.now),
+        _ => Standing::Active,
+    };
     let body = match &props.lookup {
         Remote::Idle => return html! {},
         Remote::Loading => html! {
@@ -32,6 +41,8 @@ pub fn Results(props: &ResultsProps) -> Html {
         },
         Remote::Loaded(Metadata::Api(token)) => html! {
             <ApiTokenCard
+                {standing}
+                ids={props.ids.clone()}
                 token={token.clone()}
                 environment={props.environment.clone()}
                 now={props.now}
@@ -39,10 +50,10 @@ pub fn Results(props: &ResultsProps) -> Html {
             />
         },
         Remote::Loaded(Metadata::ActiveGate(token)) => html! {
-            <ActiveGateCard token={token.clone()} now={props.now} />
+            <ActiveGateCard {standing} ids={props.ids.clone()} token={token.clone()} now={props.now} />
         },
         Remote::Loaded(Metadata::Legacy(token)) => html! {
-            <LegacyCard token={token.clone()} now={props.now} />
+            <LegacyCard {standing} ids={props.ids.clone()} token={token.clone()} now={props.now} />
         },
         Remote::Failed(error) => html! {
             <ErrorPanel

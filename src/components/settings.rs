@@ -6,7 +6,7 @@ use dt_core::dynatrace::environment::{HostStanding, PageTransport};
 use dt_core::dynatrace::{EnvironmentUrl, EnvironmentUrlError};
 use yew::prelude::*;
 
-use super::{absolute_url, input_value, page_transport};
+use super::{absolute_url, input_value, page_transport, Ids};
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct SettingsProps {
@@ -24,12 +24,24 @@ pub struct SettingsProps {
     #[prop_or_default]
     pub on_proposal: Callback<bool>,
     pub on_access_token: Callback<String>,
+    /// What the access token is for, when not the checker's look-up by ID (the inventory's
+    /// lists): replaces the field's placeholder and scope hint.
+    #[prop_or_default]
+    pub access_hint: Option<&'static str>,
+    /// This instance's element ids.
+    #[prop_or_default]
+    pub ids: Ids,
 }
 
 #[function_component]
 pub fn Settings(props: &SettingsProps) -> Html {
-    let env_id = "dtc-environment";
-    let token_id = "dtc-access-token";
+    let ids = &props.ids;
+    let (env_id, token_id, where_id) = (
+        ids.id("environment"),
+        ids.id("access-token"),
+        ids.id("environment-where"),
+    );
+    let (title_id, hint_id) = (ids.id("settings-title"), ids.id("access-token-hint"));
     let on_env = props.on_environment.reform(|e: InputEvent| {
         let value = input_value(&e);
         // A token pasted here leaves the field at once; the state says why.
@@ -49,7 +61,7 @@ pub fn Settings(props: &SettingsProps) -> Html {
     let where_to = match &props.environment {
         Some(Ok(env)) => html! {
             <>
-                <p class="dtc-where" id="dtc-environment-where">
+                <p class="dtc-where" id={where_id.clone()}>
                     <span>{ "Calls go to" }</span>
                     <code data-testid="api-base">{ absolute_url(&env.api_base()) }</code>
                     if let Some(id) = env.environment_id() {
@@ -65,20 +77,20 @@ pub fn Settings(props: &SettingsProps) -> Html {
             </>
         },
         Some(Err(error)) => html! {
-            <p class="dtc-msg dtc-msg-bad" id="dtc-environment-where" role="alert">{ error.to_string() }</p>
+            <p class="dtc-msg dtc-msg-bad" id={where_id.clone()} role="alert">{ error.to_string() }</p>
         },
         None => html! {},
     };
 
     html! {
-        <section class="dtc-panel" aria-labelledby="dtc-settings-title">
-            <h2 id="dtc-settings-title">{ "Environment" }</h2>
+        <section class="dtc-panel" aria-labelledby={title_id.clone()}>
+            <h2 id={title_id}>{ "Environment" }</h2>
             { plain_http_warning() }
             if let Some(proposed) = &props.proposed {
-                { proposal(proposed, props.environment.as_ref().and_then(|e| e.as_ref().ok()), &props.on_proposal) }
+                { proposal(ids, proposed, props.environment.as_ref().and_then(|e| e.as_ref().ok()), &props.on_proposal) }
             }
             <div class="dtc-field">
-                <label for={env_id}>{ "Environment URL" }</label>
+                <label for={env_id.clone()}>{ "Environment URL" }</label>
                 <input
                     id={env_id}
                     class="dtc-input"
@@ -89,29 +101,33 @@ pub fn Settings(props: &SettingsProps) -> Html {
                     placeholder="https://abc12345.live.dynatrace.com (empty: this page's own server)"
                     value={props.environment_input.clone()}
                     aria-invalid={invalid.to_string()}
-                    aria-describedby="dtc-environment-where"
+                    aria-describedby={where_id}
                     oninput={on_env}
                     onchange={on_used}
                 />
                 { where_to }
             </div>
             <div class="dtc-field">
-                <label for={token_id}>{ "Access token" }</label>
+                <label for={token_id.clone()}>{ "Access token" }</label>
                 <input
                     id={token_id}
                     class="dtc-input"
                     type="password"
                     autocomplete="off"
                     spellcheck="false"
-                    placeholder="optional: needed to look up a token by its ID"
+                    placeholder={props.access_hint.map_or("optional: needed to look up a token by its ID", |_| "required: reads the token lists")}
                     value={props.access_token.clone()}
-                    aria-describedby="dtc-access-token-hint"
+                    aria-describedby={hint_id.clone()}
                     oninput={on_token}
                 />
-                <p class="dtc-hint" id="dtc-access-token-hint">
+                <p class="dtc-hint" id={hint_id}>
                     { "Held in this page's memory only, never stored, sent only to the environment above. " }
-                    { "Needs apiTokens.read (or activeGateTokenManagement.read for ActiveGate tokens). " }
-                    { "Without it, a full token authenticates its own look-up." }
+                    if let Some(hint) = props.access_hint {
+                        { hint }
+                    } else {
+                        { "Needs apiTokens.read (or activeGateTokenManagement.read for ActiveGate tokens). " }
+                        { "Without it, a full token authenticates its own look-up." }
+                    }
                 </p>
             </div>
         </section>
@@ -145,6 +161,7 @@ pub(crate) fn plain_http_warning() -> Html {
 
 /// A link asks for another environment: nothing is sent or stored until the person answers.
 fn proposal(
+    ids: &Ids,
     proposed: &EnvironmentUrl,
     current: Option<&EnvironmentUrl>,
     on_answer: &Callback<bool>,
@@ -155,10 +172,11 @@ fn proposal(
         || "the environment set below".to_owned(),
         |c| absolute_url(&c.api_base()),
     );
+    let (title_id, text_id) = (ids.id("confirm-title"), ids.id("confirm-text"));
     html! {
-        <div class="dtc-confirm" role="group" aria-labelledby="dtc-confirm-title" aria-describedby="dtc-confirm-text" data-testid="environment-confirm">
-            <p class="dtc-confirm-title" id="dtc-confirm-title">{ "A link asks to change where tokens are sent" }</p>
-            <p id="dtc-confirm-text">
+        <div class="dtc-confirm" role="group" aria-labelledby={title_id.clone()} aria-describedby={text_id.clone()} data-testid="environment-confirm">
+            <p class="dtc-confirm-title" id={title_id}>{ "A link asks to change where tokens are sent" }</p>
+            <p id={text_id}>
                 { "Calls would go to " }<code>{ absolute_url(&proposed.api_base()) }</code>
                 { " instead of " }<code>{ current }</code>{ ". Nothing is sent or remembered until you choose." }
             </p>

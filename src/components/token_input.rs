@@ -5,8 +5,8 @@ use dt_core::token::{ParseError, ParsedToken};
 use yew::prelude::*;
 
 use super::anatomy::Anatomy;
-use super::input_value;
 use super::trust::TrustLine;
+use super::{input_value, Ids};
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct TokenInputProps {
@@ -20,6 +20,9 @@ pub struct TokenInputProps {
     pub on_input: Callback<String>,
     pub on_check: Callback<()>,
     pub on_clear: Callback<()>,
+    /// This instance's element ids.
+    #[prop_or_default]
+    pub ids: Ids,
 }
 
 #[function_component]
@@ -48,15 +51,22 @@ pub fn TokenInput(props: &TokenInputProps) -> Html {
     let id_only = matches!(&props.parsed, Some(Ok(t)) if t.secret().is_none());
     let masked = !*revealed && !id_only;
     let disabled = props.blocker.is_some() || props.checking;
+    let ids = &props.ids;
+    let (title_id, token_id, blocker_id) = (
+        ids.id("input-title"),
+        ids.id("token"),
+        ids.id("check-blocker"),
+    );
+    let (anatomy_id, trust_id) = (ids.id("anatomy"), ids.id("trust"));
 
     html! {
-        <section class="dtc-panel" aria-labelledby="dtc-input-title">
-            <h2 id="dtc-input-title" class="dtc-visually-hidden">{ "Token" }</h2>
+        <section class="dtc-panel" aria-labelledby={title_id.clone()}>
+            <h2 id={title_id} class="dtc-visually-hidden">{ "Token" }</h2>
             <div class="dtc-field">
-                <label for="dtc-token">{ "Token to check" }</label>
+                <label for={token_id.clone()}>{ "Token to check" }</label>
                 <div class="dtc-row">
                     <input
-                        id="dtc-token"
+                        id={token_id}
                         class="dtc-input"
                         type={if masked { "password" } else { "text" }}
                         autocomplete="off"
@@ -65,7 +75,7 @@ pub fn TokenInput(props: &TokenInputProps) -> Html {
                         placeholder="dt0c01.… token or ID; a header or an env line works too"
                         value={props.value.clone()}
                         aria-invalid={invalid.to_string()}
-                        aria-describedby="dtc-anatomy dtc-trust"
+                        aria-describedby={format!("{anatomy_id} {trust_id}")}
                         {oninput}
                         {onkeydown}
                     />
@@ -76,7 +86,7 @@ pub fn TokenInput(props: &TokenInputProps) -> Html {
                         type="button"
                         class="dtc-btn dtc-btn-primary"
                         aria-disabled={disabled.to_string()}
-                        aria-describedby="dtc-check-blocker"
+                        aria-describedby={blocker_id.clone()}
                         {onclick}
                     >
                         { if props.checking { "Checking…" } else { "Check" } }
@@ -85,16 +95,16 @@ pub fn TokenInput(props: &TokenInputProps) -> Html {
                         <button type="button" class="dtc-btn" onclick={on_clear}>{ "Clear" }</button>
                     }
                 </div>
-                <p class="dtc-hint" id="dtc-check-blocker">
+                <p class="dtc-hint" id={blocker_id}>
                     { props.blocker.filter(|_| !props.value.is_empty()).unwrap_or("Parsed on this page as you type; nothing leaves it until you press Check.") }
                 </p>
             </div>
-            <div id="dtc-anatomy" aria-live="polite">
+            <div id={anatomy_id} aria-live="polite">
                 if let Some(parsed) = &props.parsed {
                     <Anatomy parsed={parsed.clone()} input={props.value.clone()} />
                 }
             </div>
-            <div id="dtc-trust">
+            <div id={trust_id}>
                 if let Some(Ok(token)) = &props.parsed {
                     <TrustLine
                         token={token.clone()}

@@ -351,8 +351,9 @@ impl EnvironmentUrl {
     }
 
     /// The normalised URL, for the trust line and for remembering: `https://abc12345.live.dynatrace.com`,
-    /// `https://host/e/<id>`, or `/` for this page's own origin.
-    pub fn display(&self) -> &str {
+    /// `https://host/e/<id>`, or `/` for this page's own origin. (Its `Display` is a phrase for
+    /// sentences: "this page's own server" there.)
+    pub fn address(&self) -> &str {
         if self.base.is_empty() {
             "/"
         } else {

@@ -455,16 +455,8 @@ pub fn acceptable_scopes(message: &str) -> Vec<String> {
         .collect()
 }
 
-/// `Retry-After` is delay-seconds or an HTTP date (IMF-fixdate, or the obsolete RFC 850 and
-/// asctime forms). A date in the past means "now".
-pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let at = crate::date::parse_http_date(value)?;
-    Some((at - now).to_std().unwrap_or(Duration::ZERO))
-}
+/// `Retry-After`, read in one place: [`super::retry`].
+pub use super::retry::parse_retry_after;
 
 /// A short, readable hint of what answered: the HTML `<title>` if any, else the text without
 /// markup, with common entities decoded, as [`one_line`] shows it (a page might echo the

@@ -7,7 +7,9 @@ pub mod error;
 pub mod json;
 pub mod models;
 pub mod queries;
+pub mod retry;
 pub mod scopes;
+pub mod standing;
 
 pub use environment::{EnvironmentKind, EnvironmentUrl, EnvironmentUrlError};
 pub use error::{decode_response, decode_response_with, Answer, ApiError};
@@ -17,4 +19,5 @@ pub use models::{
     ConstraintViolation, EntityShortRepresentation, ErrorBody, ErrorEnvelope, StubList,
     TokenMetadata,
 };
-pub use scopes::{classify, group_scopes, lookup, Risk, ScopeGroup, ScopeInfo};
+pub use scopes::{classify, group_scopes, scope_info, Risk, ScopeGroup, ScopeInfo};
+pub use standing::{standing, Standing};

@@ -113,9 +113,62 @@ pub fn encode(text: &str) -> String {
     out
 }
 
+/// Reads what [`encode`] (or the browser's `encodeURIComponent`, or a form's `+` for a space)
+/// wrote. Leniently: a `%` not followed by two hex digits stays as it is, and bytes that are not
+/// UTF-8 become U+FFFD, so a damaged link still reads.
+pub fn decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+        match bytes[i] {
+            b'%' => match (
+                bytes.get(i + 1).and_then(|&b| hex(b)),
+                bytes.get(i + 2).and_then(|&b| hex(b)),
+            ) {
+                (Some(hi), Some(lo)) => {
+                    out.push(hi << 4 | lo);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decoding_reads_what_encoding_wrote() {
+        for text in ["ü a", "a+b=c&d", "100%", "", "dt0c01.ABC", "\u{1F600}"] {
+            assert_eq!(decode(&encode(text)), text);
+        }
+        assert_eq!(decode("a+b%20c"), "a b c");
+        assert_eq!(decode("100%"), "100%");
+        assert_eq!(decode("%zz%4"), "%zz%4");
+        assert_eq!(decode("%FF"), "\u{FFFD}");
+        assert_eq!(decode("%e2%82%ac"), "€");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decode_inverts_encode(text in "\\PC{0,40}") {
+            proptest::prop_assert_eq!(decode(&encode(&text)), text);
+        }
+
+        #[test]
+        fn decode_never_panics(text in "\\PC{0,40}") {
+            let _ = decode(&text);
+        }
+    }
 
     #[test]
     fn a_first_page_sends_what_is_set() {

@@ -132,13 +132,15 @@ pub fn catalogue() -> &'static [ScopeInfo] {
     table::SCOPES
 }
 
-pub fn lookup(value: &str) -> Option<&'static ScopeInfo> {
+/// What the catalogue says about one scope value, if it lists it. (Named for what it returns:
+/// `token::Lookup` is the API call that looks a token up.)
+pub fn scope_info(value: &str) -> Option<&'static ScopeInfo> {
     table::SCOPES.iter().find(|s| s.value == value)
 }
 
 /// The risk of any scope value; unknown ones are judged by their suffix.
 pub fn classify(value: &str) -> Risk {
-    if let Some(info) = lookup(value) {
+    if let Some(info) = scope_info(value) {
         return info.risk;
     }
     let v = value.to_ascii_lowercase();
@@ -211,7 +213,7 @@ pub fn group_scopes(scopes: &[String]) -> Vec<ScopeGroup> {
 
 /// A scope as the chips show it, with its risk class: from the catalogue, or judged by its name.
 fn view_of(value: &str) -> (Risk, ScopeView) {
-    match lookup(value) {
+    match scope_info(value) {
         Some(info) => (
             info.risk,
             ScopeView {

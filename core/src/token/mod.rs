@@ -19,6 +19,8 @@ pub use parse::{
 };
 pub use pointer::{Pointer, MASKED};
 pub use rules::{is_prefix, Case, Length, Rule, RULES};
-pub use scan::{scan, Finding, Scanner};
+pub use scan::{
+    scan, without_ids_of_full_tokens, ByteScanner, Finding, Hit, HitSink, Scanner, HOLD,
+};
 pub use secret::{Secret, MASK};
 pub use utf16::{utf16_places, utf16_units, Utf16Cursor, Utf16Place};

@@ -19,8 +19,10 @@
 //! the full token is the finding that matters.
 
 mod filter;
+mod stream;
 
 use filter::Lines;
+pub use stream::{ByteScanner, Hit, HitSink, HOLD};
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -157,44 +159,8 @@ impl Scanner {
             return;
         }
         self.done = true;
-        // Drop IDs whose full token was found too (the ID's case may differ).
-        let mut full_ids: HashMap<u64, usize, BuildHasherDefault<AlreadyHashed>> =
-            HashMap::default();
-        for (i, f) in self
-            .findings
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| f.has_secret)
-        {
-            full_ids.entry(case_blind_hash(&f.id)).or_insert(i);
-        }
-        if full_ids.is_empty() {
-            return;
-        }
         let findings = std::mem::take(&mut self.findings);
-        let has_full = |id: &str| match full_ids.get(&case_blind_hash(id)) {
-            Some(&i)
-                if findings
-                    .get(i)
-                    .is_some_and(|f| f.id.eq_ignore_ascii_case(id)) =>
-            {
-                true
-            }
-            // A collision: look through them all.
-            Some(_) => findings
-                .iter()
-                .any(|f| f.has_secret && f.id.eq_ignore_ascii_case(id)),
-            None => false,
-        };
-        let keep: Vec<bool> = findings
-            .iter()
-            .map(|f| f.has_secret || !has_full(&f.id))
-            .collect();
-        self.findings = findings
-            .into_iter()
-            .zip(keep)
-            .filter_map(|(f, keep)| keep.then_some(f))
-            .collect();
+        self.findings = without_ids_of_full_tokens(findings, |f| (&f.id, f.has_secret));
     }
 
     fn record(&mut self, text: &str, start: usize, m: Match, line: usize, line_start: usize) {
@@ -217,16 +183,7 @@ impl Scanner {
         }
         self.by_hash.entry(key).or_insert(self.findings.len());
         let column = self.column(text, line_start, start);
-        // The prefix in lowercase, the public part as written.
-        let mut id = String::with_capacity(m.id_len);
-        id.extend(matched[..6].chars().map(|c| c.to_ascii_lowercase()));
-        id.push_str(&matched[6..m.id_len]);
-        let mut masked = String::with_capacity(m.id_len + 1 + MASK.len());
-        masked.push_str(&id);
-        if m.has_secret {
-            masked.push('.');
-            masked.push_str(MASK);
-        }
+        let (id, masked) = id_and_masked(matched, m.id_len, m.has_secret);
         self.findings.push(Finding {
             kind: m.kind,
             id,
@@ -255,6 +212,64 @@ impl Scanner {
         self.column_from = offset;
         self.column_chars + 1
     }
+}
+
+/// The ID (the prefix in lowercase, the public part as written) and the masked form of a match:
+/// `dt0c01.ST2EY72KQINMH574WMNVI7YN` and `dt0c01.ST2EY72KQINMH574WMNVI7YN.••••••••`.
+fn id_and_masked(matched: &str, id_len: usize, has_secret: bool) -> (String, String) {
+    let mut id = String::with_capacity(id_len);
+    id.extend(matched[..6].chars().map(|c| c.to_ascii_lowercase()));
+    id.push_str(&matched[6..id_len]);
+    let mut masked = String::with_capacity(id_len + 1 + MASK.len());
+    masked.push_str(&id);
+    if has_secret {
+        masked.push('.');
+        masked.push_str(MASK);
+    }
+    (id, masked)
+}
+
+/// The rule that an ID is not reported when its full token was found too (the ID's case may
+/// differ): the full token is the finding that matters. `key` gives an item's ID and whether it
+/// is a full token. Shared by [`Scanner`] and the streaming scan of files.
+pub fn without_ids_of_full_tokens<T>(items: Vec<T>, key: impl Fn(&T) -> (&str, bool)) -> Vec<T> {
+    let mut full_ids: HashMap<u64, usize, BuildHasherDefault<AlreadyHashed>> = HashMap::default();
+    for (i, item) in items.iter().enumerate() {
+        let (id, full) = key(item);
+        if full {
+            full_ids.entry(case_blind_hash(id)).or_insert(i);
+        }
+    }
+    if full_ids.is_empty() {
+        return items;
+    }
+    let has_full = |id: &str| match full_ids.get(&case_blind_hash(id)) {
+        Some(&i)
+            if items
+                .get(i)
+                .is_some_and(|f| key(f).0.eq_ignore_ascii_case(id)) =>
+        {
+            true
+        }
+        // A collision: look through them all.
+        Some(_) => items.iter().any(|f| {
+            let (other, full) = key(f);
+            full && other.eq_ignore_ascii_case(id)
+        }),
+        None => false,
+    };
+    let keep: Vec<bool> = items
+        .iter()
+        .map(|f| {
+            let (id, full) = key(f);
+            full || !has_full(id)
+        })
+        .collect();
+    items
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(f, keep)| keep.then_some(f))
+        .collect()
 }
 
 /// FNV-1a of the ASCII-uppercased text.

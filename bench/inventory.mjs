@@ -1,0 +1,110 @@
+// `make bench`, the inventory's figures (issue 11), in headless Chromium against the sandbox:
+//   - 100,000 API tokens: time to the first rows, time until all pages are in, the longest
+//     main-thread block while loading (long tasks), DOM rows, filter keystroke latency (median
+//     and p95 over 40 keystrokes);
+//   - the v1 path with 1,000 tokens at 50 ms latency and concurrency 4, against the ideal
+//     1,000 × 50 ms / 4 = 12.5 s.
+// Each figure is printed beside its reference. Needs dist/ (trunk build --release) and
+// target/debug/dt-sandbox. Ports: PORT_BASE + 40, 41.
+import { chromium } from "@playwright/test";
+import { spawn } from "node:child_process";
+
+const BASE = Number(process.env.PORT_BASE || 18180);
+const ADMIN = "ADMINBENCHSECRET22222222222222222222222222222222222222222222222222".slice(0, 64);
+const ADMIN_TOKEN = `dt0c01.SANDBOXADMIN2222222222222.${ADMIN}`;
+const sandboxes = [];
+
+async function sandbox(port, args) {
+  const p = spawn(process.env.SANDBOX || "target/release/dt-sandbox", ["--listen", `127.0.0.1:${port}`, "--admin-token", ADMIN, "--serve-dir", "dist", ...args], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  sandboxes.push(p);
+  await new Promise((resolve, reject) => {
+    p.stdout.on("data", (d) => String(d).includes("listening on") && resolve());
+    p.on("exit", (code) => reject(new Error(`sandbox exited (${code})`)));
+  });
+  return `http://127.0.0.1:${port}`;
+}
+
+const line = (what, value, reference) => console.log(`${what.padEnd(52)} ${String(value).padStart(12)}   (${reference})`);
+
+async function openInventory(page, url) {
+  await page.goto(`${url}/#/inventory`);
+  await page.getByLabel("Access token").fill(ADMIN_TOKEN);
+  await page.getByRole("button", { name: "Check access" }).click();
+  await page.getByTestId("lists").waitFor();
+}
+
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: ["--no-sandbox"] });
+try {
+  // 100,000 API tokens, same origin.
+  const big = await sandbox(BASE + 40, ["--tokens", "100000"]);
+  const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
+  await openInventory(page, big);
+  await page.evaluate(() => {
+    window.__longest = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        window.__longest = Math.max(window.__longest, e.duration);
+        (window.__long ||= []).push([Math.round(e.startTime), Math.round(e.duration)]);
+      }
+    }).observe({ type: "longtask", buffered: false });
+  });
+  const t0 = Date.now();
+  const clicked = await page.evaluate(() => performance.now());
+  await page.getByRole("button", { name: "Load tokens" }).click();
+  await page.locator("[data-testid=inventory-table] tbody tr[data-row]").first().waitFor({ timeout: 60_000 });
+  const first = Date.now() - t0;
+  await page.getByTestId("progress-words").filter({ hasText: "All loaded." }).waitFor({ timeout: 120_000 });
+  const all = Date.now() - t0;
+  const longest = await page.evaluate(() => window.__longest);
+  if (process.env.VERBOSE) console.log("long tasks [start, ms]:", JSON.stringify(await page.evaluate(() => window.__long || [])), "clicked at", Math.round(clicked), "done at", await page.evaluate(() => Math.round(performance.now())));
+  const rows = await page.locator("tr").count();
+  const count = await page.getByTestId("inventory-count").innerText();
+  line("time to the first rows (100,000 tokens)", `${first} ms`, "shown while later pages load");
+  line("time until all pages are in", `${all} ms`, count);
+  line("longest main-thread block while loading", `${Math.round(longest)} ms`, "reference: at most 100 ms; 0 = no long task (>50 ms)");
+  line("DOM rows (table, all loaded)", rows, "reference: at most 200");
+
+  // Filter keystrokes: input event to DOM updated, one character at a time.
+  const times = await page.evaluate(async () => {
+    const input = document.querySelector("input[type=search]");
+    const text = "platform-team jane.doe sre-oncall ci-bot x".slice(0, 40);
+    const out = [];
+    for (let i = 1; i <= text.length; i++) {
+      const t = performance.now();
+      input.value = text.slice(0, i);
+      input.dispatchEvent(new InputEvent("input", { bubbles: true }));
+      // Yew renders in a microtask after the dispatch: a macrotask later the DOM is updated.
+      await new Promise((r) => setTimeout(r, 0));
+      out.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    return out;
+  });
+  times.sort((a, b) => a - b);
+  const q = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
+  line("filter keystroke latency, median", `${q(0.5).toFixed(1)} ms`, "reference: at most 16 ms");
+  line("filter keystroke latency, p95", `${q(0.95).toFixed(1)} ms`, "reference: at most 50 ms");
+  await page.close();
+
+  // v1: 1,000 tokens, 50 ms latency, concurrency 4 (ONLY_BIG=1 skips it).
+  if (!process.env.ONLY_BIG) {
+  const slow = await sandbox(BASE + 41, ["--tokens", "1000", "--latency-ms", "50"]);
+  const v1 = await browser.newPage();
+  await openInventory(v1, slow);
+  await v1.getByRole("radio", { name: /v1/ }).check();
+  await v1.getByLabel("Limit").fill("1000");
+  const t1 = Date.now();
+  await v1.getByRole("button", { name: "Load tokens" }).click();
+  // The details' progress reads "n of 1,000 tokens" until the last one; ActiveGate tokens follow.
+  await v1.getByTestId("progress-words").filter({ hasText: /of 1,000 tokens/ }).waitFor({ timeout: 60_000 });
+  await v1.getByTestId("progress-words").filter({ hasNotText: /of 1,000 tokens/ }).waitFor({ timeout: 120_000 });
+  const wall = (Date.now() - t1) / 1000;
+  line("v1: 1,000 tokens, 50 ms latency, concurrency 4", `${wall.toFixed(2)} s`, `ideal 12.5 s; ${(wall / 12.5).toFixed(2)}× (reference: at most 1.2×)`);
+  await v1.close();
+  }
+} finally {
+  await browser.close();
+  for (const p of sandboxes) p.kill();
+}
