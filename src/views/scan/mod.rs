@@ -8,8 +8,9 @@
 //!   suggestion go to the page's environment (the one in the settings above).
 //! - Checks: through the request [`Pool`] (bounded concurrency, `Retry-After`, back-off,
 //!   timeout, pause, resume, cancel). A full API token looks itself up; IDs and ActiveGate
-//!   tokens are read with the access token, as in the checker. What each answer means is
-//!   `dt_core::incident::status`.
+//!   tokens are read with the access token, as in the checker, but only in the environment in
+//!   the settings: the access token never goes to an environment found in the text. What each
+//!   answer means is `dt_core::incident::status`.
 //! - Hand-over: CSV and JSON exports, the Markdown summary and each active token's checklist,
 //!   all from `dt_core::incident::report`, none of which can hold a secret.
 
@@ -509,6 +510,12 @@ fn start_checks(
         }
         let Ok(environment) = target(state, &result, token, page) else {
             continue;
+        };
+        // The access token goes only to the environment in the settings, never to one the
+        // scanned text suggested: there a full token checks itself and an ID waits.
+        let access = match page {
+            Some(page) if page.address() == environment.address() => access,
+            _ => "",
         };
         let text = token.full_token().map_or(token.id.as_str(), Secret::expose);
         let lookup = parse(text).map(|t| t.lookup());
