@@ -39,7 +39,7 @@ use crate::client::pool::{
 use crate::client::{CallError, Client, Refused, DEFAULT_TIMEOUT};
 use crate::components::cards::{ActiveGateCard, ApiTokenCard};
 use crate::components::copy::CopyButton;
-use crate::components::settings::{standing_note, Settings};
+use crate::components::settings::{environment_edited, standing_note, Settings};
 use crate::components::Ids;
 use files::{Source, PIECE};
 use gloo_timers::callback::Timeout;
@@ -145,17 +145,14 @@ pub fn ScanView(props: &ViewProps) -> Html {
     let ids = &props.ids;
     // The view's own settings: where tokens without a suggestion go, and the access token for
     // IDs. The access token lives in this view's memory only.
-    let environment_input = use_state(|| props.environment.clone());
+    // What the field holds, and what it means (a token typed there: emptied, and an error).
+    let environment_field = use_state(|| environment_edited(props.environment.clone()));
     let access_token = use_state(String::new);
-    let parsed = EnvironmentUrl::parse(&environment_input);
+    let (environment_input, parsed) = (*environment_field).clone();
     let environment = parsed.as_ref().ok().cloned();
     let on_environment = {
-        let environment_input = environment_input.clone();
-        Callback::from(move |text: String| {
-            // A token typed here is refused and not kept (the Settings field empties itself).
-            let refused = dt_core::dynatrace::environment::looks_like_token(&text);
-            environment_input.set(if refused { String::new() } else { text });
-        })
+        let environment_field = environment_field.clone();
+        Callback::from(move |text: String| environment_field.set(environment_edited(text)))
     };
     let on_environment_used = {
         let (environment, remember) = (environment.clone(), props.capabilities.remember);
@@ -359,7 +356,7 @@ pub fn ScanView(props: &ViewProps) -> Html {
     html! {
         <>
         <Settings
-            environment_input={(*environment_input).clone()}
+            environment_input={environment_input}
             environment={Some(parsed)}
             access_token={(*access_token).clone()}
             {on_environment}
