@@ -521,6 +521,7 @@ fn start_checks(
             status: Some(Status::Unknown(status)),
             api: None,
             active_gate: None,
+            environment: Some(Rc::new(environment.clone())),
         };
         let call = match (lookup, token.full_token()) {
             (Ok(Lookup::ApiTokenBySecret), Some(secret)) => Call::Itself {
@@ -590,17 +591,19 @@ fn start_checks(
             let on_result = {
                 let (dispatcher, jobs, inbox) = (state.dispatcher(), jobs.clone(), inbox.clone());
                 move |key: usize, result: Result<Found, CallError>| {
-                    let how = jobs
-                        .borrow_mut()
-                        .get_mut(key)
-                        .and_then(Option::take)
-                        .map_or(How::Itself, |j| j.call.how());
+                    let job = jobs.borrow_mut().get_mut(key).and_then(Option::take);
+                    let how = job.as_ref().map_or(How::Itself, |j| j.call.how());
                     let (status, api, active_gate) = conclude(result, how, Utc::now());
+                    // Where it was checked, kept with the answer: the settings may change.
+                    let environment = job
+                        .filter(|_| status.is_some())
+                        .map(|j| Rc::new(j.environment));
                     let answer = Answer {
                         token: key,
                         status,
                         api: api.map(Rc::new),
                         active_gate: active_gate.map(Rc::new),
+                        environment,
                     };
                     deliver(&inbox, &dispatcher, [answer], None);
                 }
@@ -949,7 +952,8 @@ fn row(
         let file = result.files.get(p.file).map_or("?", String::as_str);
         format!("{file}:{}:{}", p.line, p.column)
     });
-    let env = match target(state, result, token, page) {
+    let checked = check.environment.as_deref();
+    let env = match checked.map_or_else(|| target(state, result, token, page), Ok) {
         Ok(env) => env.to_string(),
         Err(Some(e)) => format!("{} (to confirm)", result.environments[e].url.address()),
         Err(None) => "none".to_owned(),
@@ -1028,7 +1032,10 @@ fn outcome<'a>(
     Outcome {
         token,
         status: check.and_then(|c| c.status),
-        environment: target(state, result, token, page).ok(),
+        // Where it was checked; an unchecked token, where it would go.
+        environment: check
+            .and_then(|c| c.environment.as_deref())
+            .or_else(|| target(state, result, token, page).ok()),
         api: check.and_then(|c| c.api.as_deref()),
         active_gate: check.and_then(|c| c.active_gate.as_deref()),
         files: &result.files,
