@@ -97,6 +97,8 @@ struct Checks {
     /// By token index (a `Vec`, not a map: a map type of its own costs the page its code).
     jobs: Rc<RefCell<Vec<Option<Job>>>>,
     inbox: Rc<RefCell<Inbox>>,
+    /// The timeout the pool's client was built with.
+    timeout: Duration,
 }
 
 /// Answers waiting to be delivered. A thousand answers redrawn one by one would keep the main
@@ -566,9 +568,23 @@ fn start_checks(
     }
     state.dispatch(Action::Queued(keys.clone()));
     let existing = checks.borrow().pool.clone();
+    let same_timeout = checks.borrow().timeout == timeout;
     let pool = match existing {
-        Some(pool) if pool.progress().phase != PoolPhase::Cancelled => pool,
-        _ => {
+        // A pool at work takes more; a finished one is rebuilt, so that a changed timeout
+        // (only editable between runs) is used.
+        Some(pool)
+            if same_timeout
+                && matches!(
+                    pool.progress().phase,
+                    PoolPhase::Running | PoolPhase::Paused
+                ) =>
+        {
+            pool
+        }
+        old => {
+            if let Some(old) = old {
+                old.cancel();
+            }
             let Ok(abort) = AbortController::new() else {
                 return;
             };
@@ -613,7 +629,9 @@ fn start_checks(
                 move |p| deliver(&inbox, &dispatcher, [], Some(p))
             };
             let pool = Pool::new(client, concurrency, work, on_result, on_progress);
-            checks.borrow_mut().pool = Some(pool.clone());
+            let mut checks = checks.borrow_mut();
+            checks.pool = Some(pool.clone());
+            checks.timeout = timeout;
             pool
         }
     };
