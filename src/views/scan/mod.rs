@@ -187,6 +187,9 @@ pub fn ScanView(props: &ViewProps) -> Html {
                     pool.cancel();
                 }
                 checks.borrow().jobs.borrow_mut().clear();
+                // The cancel above reported progress, which armed the delivery timer: dropped
+                // here (with what waited), so nothing is dispatched after the view is gone.
+                *checks.borrow().inbox.borrow_mut() = Inbox::default();
             }
         })
     }
