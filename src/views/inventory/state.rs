@@ -527,13 +527,8 @@ impl Reducible for State {
                 if input == next.environment_input {
                     return self;
                 }
-                let parsed = EnvironmentUrl::parse(&input);
-                // A token typed here is not kept, not even in memory.
-                next.environment_input = if parsed == Err(EnvironmentUrlError::LooksLikeToken) {
-                    String::new()
-                } else {
-                    input
-                };
+                let (kept, parsed) = crate::components::settings::environment_edited(input);
+                next.environment_input = kept;
                 next.environment = Some(parsed);
                 next.access = Remote::Idle;
                 next.access_request = None;
