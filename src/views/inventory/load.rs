@@ -19,7 +19,7 @@ use yew::UseReducerDispatcher;
 
 use super::state::{Access, Action, ApiPlan, List, Phase, Plan, State, Step};
 use crate::client::pool::{Pool, Work, DEFAULT_CONCURRENCY};
-use crate::client::{self, CallError, CheckRequest, Client, DEFAULT_TIMEOUT};
+use crate::client::{self, CallError, CheckError, CheckRequest, Client, DEFAULT_TIMEOUT};
 use crate::state::RequestId;
 
 /// What is running for the current load: its cancel switch, and the v1 details' pool.
@@ -127,6 +127,9 @@ pub fn stop(state: &State, loader: &Shared, dispatcher: &UseReducerDispatcher<St
 /// Goes on from where the load stopped or failed.
 pub fn resume(state: &State, loader: &Shared, dispatcher: UseReducerDispatcher<State>) {
     let load = &state.load;
+    if !load.can_resume() {
+        return;
+    }
     let (Some(plan), Some(base)) = (load.plan.clone(), loader.borrow().client.clone()) else {
         return;
     };
@@ -399,7 +402,7 @@ pub fn open_card(state: &State, row: u32, dispatcher: UseReducerDispatcher<State
     let id = state.next_request_id();
     let token_id = state.store.0.borrow().row(row).id.to_string();
     let (Some(environment), Ok(token)) = (
-        state.environment().cloned(),
+        state.load.environment.clone(),
         dt_core::token::parse(&token_id),
     ) else {
         return;
@@ -407,8 +410,17 @@ pub fn open_card(state: &State, row: u32, dispatcher: UseReducerDispatcher<State
     let Ok(abort) = AbortController::new() else {
         return;
     };
-    let access_token = state.access_token.clone();
     dispatcher.dispatch(Action::CardOpened(row, id));
+    // The access token goes only to the environment it was typed for.
+    if state.environment() != Some(&environment) {
+        let reason = "These rows were loaded from another environment than the one entered now: load the tokens again to open their cards.";
+        dispatcher.dispatch(Action::CardFinished(
+            id,
+            Err(CheckError::NotPossible { reason }),
+        ));
+        return;
+    }
+    let access_token = state.access_token.clone();
     wasm_bindgen_futures::spawn_local(async move {
         let request = CheckRequest {
             environment: &environment,

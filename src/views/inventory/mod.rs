@@ -47,6 +47,12 @@ pub fn InventoryView(props: &ViewProps) -> Html {
         let loader = loader.clone();
         use_effect_with((), move |_| move || loader.borrow_mut().clear());
     }
+    // An edit of the environment or the access token forgets the loader: its client holds the
+    // old pair, which must not be sent again (the reducer makes the load not resumable).
+    {
+        let loader = loader.clone();
+        use_effect_with(state.credentials, move |_| loader.borrow_mut().clear());
+    }
     // The address follows the view's filters (never the access token)...
     {
         let view = state.view.clone();
@@ -142,7 +148,7 @@ pub fn InventoryView(props: &ViewProps) -> Html {
             } else {
                 inventory.export_findings(&state.visible, format)
             };
-            let Some(environment) = state.environment() else {
+            let Some(environment) = state.load.environment.as_ref() else {
                 return;
             };
             download(
@@ -217,7 +223,7 @@ pub fn InventoryView(props: &ViewProps) -> Html {
             if state.open.is_some() {
                 <section class="dtc-inv-card" aria-label="Token card" data-testid="inventory-card">
                     <p><button type="button" class="dtc-btn dtc-btn-small" onclick={on_close}>{ "Close card" }</button></p>
-                    <Results ids={ids.clone()} lookup={state.card.clone()} token={None} environment={state.environment().cloned()}
+                    <Results ids={ids.clone()} lookup={state.card.clone()} token={None} environment={state.load.environment.clone()}
                              self_lookup={false} {now} />
                 </section>
             }
@@ -470,6 +476,9 @@ fn progress(state: &State, on_stop: Callback<MouseEvent>, on_resume: Callback<Mo
     };
     let status = match &load.phase {
         Phase::Loading => "Loading…",
+        Phase::Stopped if load.next.is_none() => {
+            "Stopped. What loaded is kept; load the tokens again to go on."
+        }
         Phase::Stopped => "Stopped. What loaded is kept.",
         Phase::Done => "All loaded.",
         Phase::Failed { .. } => "Failed.",
@@ -491,7 +500,7 @@ fn progress(state: &State, on_stop: Callback<MouseEvent>, on_resume: Callback<Mo
         _ => html! {},
     };
     let failed_details = load.failed_details.len();
-    let can_resume = matches!(load.phase, Phase::Stopped | Phase::Failed { .. });
+    let can_resume = load.can_resume();
     html! {
         <section class="dtc-panel dtc-inv-progress" aria-label="Loading" data-testid="inventory-progress">
             <div class="dtc-row">

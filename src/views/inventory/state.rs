@@ -295,6 +295,9 @@ pub enum Phase {
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Load {
     pub id: RequestId,
+    /// The environment the rows came from: exports are named after it and cards look rows up
+    /// in it, even after the person types another one.
+    pub environment: Option<EnvironmentUrl>,
     pub plan: Option<Plan>,
     pub phase: Phase,
     /// The step to run next (or running now).
@@ -306,6 +309,18 @@ pub struct Load {
     pub details: Progress,
     /// v1 entries whose metadata failed for good (kept as list entries; tried again on resume).
     pub failed_details: Vec<usize>,
+}
+
+impl Load {
+    /// Whether Resume can go on: a stop with a step left, or a failed step. An edit of the
+    /// environment or the access token leaves neither (the loader's client holds the old pair).
+    pub fn can_resume(&self) -> bool {
+        match self.phase {
+            Phase::Stopped => self.next.is_some(),
+            Phase::Failed { .. } => true,
+            _ => false,
+        }
+    }
 }
 
 /// The table's rows, shared: dt-core's inventory behind a `RefCell`, so that a page of rows is
@@ -326,6 +341,9 @@ pub struct State {
     pub environment: Option<Result<EnvironmentUrl, EnvironmentUrlError>>,
     /// Memory only: never stored, never in the address.
     pub access_token: String,
+    /// Bumped on every edit of the environment or the access token: the view then clears the
+    /// loader, whose client holds the old pair.
+    pub credentials: u64,
     /// The access token's own look-up: what it may read.
     pub access: Remote<Access, CallError>,
     access_request: Option<RequestId>,
@@ -505,6 +523,22 @@ impl State {
         }
     }
 
+    /// The environment or the access token changed: the access is looked up again, and the load
+    /// (whose client holds the old pair) cannot go on. Its rows stay, with its environment; it
+    /// gets a new id so that whatever its loader still reports is dropped.
+    fn credentials_edited(&mut self) {
+        self.credentials += 1;
+        self.access = Remote::Idle;
+        self.access_request = None;
+        if !matches!(self.load.phase, Phase::Idle | Phase::Done) {
+            self.load.phase = Phase::Stopped;
+            self.refresh_order();
+        }
+        self.load.next = None;
+        self.next_request += 1;
+        self.load.id = self.next_request;
+    }
+
     fn reset_load(&mut self) {
         self.load = Load::default();
         self.store.0.borrow_mut().clear();
@@ -535,13 +569,14 @@ impl Reducible for State {
                     input
                 };
                 next.environment = Some(parsed);
-                next.access = Remote::Idle;
-                next.access_request = None;
+                next.credentials_edited();
             }
             Action::AccessTokenEdited(token) => {
+                if token == next.access_token {
+                    return self;
+                }
                 next.access_token = token;
-                next.access = Remote::Idle;
-                next.access_request = None;
+                next.credentials_edited();
             }
             Action::AccessStarted(id) => {
                 next.next_request = next.next_request.max(id);
@@ -580,6 +615,7 @@ impl Reducible for State {
                 next.reset_load();
                 next.form_error = None;
                 next.load.id = id;
+                next.load.environment = next.environment().cloned();
                 next.load.next = plan.first();
                 next.load.plan = Some(plan);
                 next.load.phase = Phase::Loading;
@@ -878,6 +914,50 @@ mod tests {
             now,
         });
         assert_eq!(state.store.0.borrow().len(), 0, "a late page of load 1");
+    }
+
+    #[test]
+    fn an_edit_of_the_environment_or_the_access_token_ends_the_load_but_keeps_its_rows() {
+        let mut start = loaded(&["apiTokens.read"]);
+        start.environment_input = "https://abc12345.live.dynatrace.com".into();
+        start.environment = Some(EnvironmentUrl::parse(&start.environment_input));
+        let x = start.environment().cloned();
+        let state = Rc::new(start);
+        let plan = state.plan().unwrap();
+        let page2 = Step::Page {
+            list: List::V2,
+            number: 2,
+            key: Some("k".into()),
+        };
+        let rows = |load| Action::Rows {
+            load,
+            rows: vec![Row::from_api_token(&ApiToken {
+                id: Some("dt0c01.A".into()),
+                ..ApiToken::default()
+            })],
+            next: Some(page2.clone()),
+            total: None,
+            now: Utc::now(),
+        };
+        for edit in [
+            Action::AccessTokenEdited("dt0c01.OTHER".into()),
+            Action::EnvironmentEdited("https://xyz98765.live.dynatrace.com".into()),
+        ] {
+            let state = state.clone().reduce(Action::LoadStarted(1, plan.clone()));
+            let state = state.reduce(rows(1)).reduce(Action::Stopped(1));
+            assert!(state.load.can_resume());
+            let credentials = state.credentials;
+            let state = state.reduce(edit);
+            assert!(
+                !state.load.can_resume(),
+                "Resume would reuse the old client"
+            );
+            assert_eq!(state.credentials, credentials + 1);
+            assert_eq!(state.load.environment, x, "the rows' environment stays");
+            assert_eq!(state.store.0.borrow().len(), 1);
+            let state = state.reduce(rows(1));
+            assert!(!state.load.can_resume(), "a late page of the old loader");
+        }
     }
 
     #[test]
