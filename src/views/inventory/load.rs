@@ -180,6 +180,26 @@ fn run(
                     let fetched = page(&plan, *list, key.as_deref(), &client).await;
                     match fetched {
                         Ok((rows, next_key, total)) => {
+                            // A key that repeats, or more pages than the list's size allows:
+                            // this page's rows are kept, and paging stops with why.
+                            let runaway = next_key.as_deref().and_then(|next| {
+                                super::state::check_next_page(*number, key.as_deref(), next, total)
+                                    .err()
+                            });
+                            if let Some(why) = runaway {
+                                dispatcher.dispatch(Action::Rows {
+                                    load: id,
+                                    rows,
+                                    next: None,
+                                    total,
+                                    now: Utc::now(),
+                                });
+                                let error = dt_core::dynatrace::ApiError::UnexpectedShape {
+                                    status: 200,
+                                    detail: why,
+                                };
+                                return fail(id, step, CallError::Api(error), &dispatcher);
+                            }
                             let next = match next_key {
                                 Some(key) => Some(Step::Page {
                                     list: *list,

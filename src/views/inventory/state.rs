@@ -126,6 +126,40 @@ pub const V2_FIELDS: &str =
 /// the JS object directly (it would repeat dt-core's lenient model rules in the app).
 pub const PAGE_SIZE: u32 = 2000;
 
+/// The most pages one list is followed for when it does not say how many tokens it has (at
+/// [`PAGE_SIZE`] a page, 100 million tokens): a server that always sends a `nextPageKey` must
+/// not keep the load going forever.
+pub const MAX_PAGES: u32 = 50_000;
+
+/// Whether page `number` (1-based), reached with `key`, may be followed by a page reached with
+/// `next_key`; `total` is the list's `totalCount` when it said. Every page holds at least one
+/// token, so a list of `total` tokens has at most `total` pages. `Err` says why paging stops.
+pub fn check_next_page(
+    number: u32,
+    key: Option<&str>,
+    next_key: &str,
+    total: Option<u64>,
+) -> Result<(), String> {
+    if key == Some(next_key) {
+        return Err(format!(
+            "page {number}'s nextPageKey is the same key that asked for it, so the server would send that page forever; paging stopped there"
+        ));
+    }
+    if let Some(total) = total {
+        if u64::from(number) >= total.max(1) {
+            return Err(format!(
+                "the list says it has {total} tokens, yet after page {number} it still sends a nextPageKey; paging stopped there"
+            ));
+        }
+    }
+    if number >= MAX_PAGES {
+        return Err(format!(
+            "the list still sends a nextPageKey after {MAX_PAGES} pages; paging stopped there"
+        ));
+    }
+    Ok(())
+}
+
 /// `YYYY-MM-DD` as the start of that day, UTC, in milliseconds; `None` for an empty field.
 pub fn day_millis(text: &str) -> Result<Option<i64>, String> {
     let text = text.trim();
@@ -958,6 +992,23 @@ mod tests {
             let state = state.reduce(rows(1));
             assert!(!state.load.can_resume(), "a late page of the old loader");
         }
+    }
+
+    #[test]
+    fn paging_stops_on_a_repeated_key_or_more_pages_than_the_total_allows() {
+        assert!(check_next_page(1, None, "a", Some(5000)).is_ok());
+        assert!(check_next_page(2, Some("a"), "b", Some(5000)).is_ok());
+        assert!(check_next_page(2, Some("a"), "b", None).is_ok());
+        let repeated = check_next_page(3, Some("b"), "b", None).unwrap_err();
+        assert!(
+            repeated.contains("page 3's nextPageKey is the same key"),
+            "{repeated}"
+        );
+        let total = check_next_page(3, Some("b"), "c", Some(3)).unwrap_err();
+        assert!(total.contains("says it has 3 tokens"), "{total}");
+        assert!(check_next_page(1, None, "a", Some(0)).is_err());
+        let cap = check_next_page(MAX_PAGES, Some("x"), "y", None).unwrap_err();
+        assert!(cap.contains("after 50000 pages"), "{cap}");
     }
 
     #[test]
