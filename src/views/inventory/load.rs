@@ -420,7 +420,17 @@ fn details(
 /// Looks a row's token up by ID (the checker's own look-up), for its card.
 pub fn open_card(state: &State, row: u32, dispatcher: UseReducerDispatcher<State>) {
     let id = state.next_request_id();
-    let token_id = state.store.0.borrow().row(row).id.to_string();
+    // `row` comes from a click on an earlier render; the store may have been cleared since.
+    let Some(token_id) = state
+        .store
+        .0
+        .borrow()
+        .rows()
+        .get(row as usize)
+        .map(|r| r.id.to_string())
+    else {
+        return;
+    };
     let (Some(environment), Ok(token)) = (
         state.load.environment.clone(),
         dt_core::token::parse(&token_id),

@@ -143,10 +143,13 @@ pub fn InventoryView(props: &ViewProps) -> Html {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
             let inventory = state.store.0.borrow();
+            // Indices of this render; the store may have been cleared in place since.
+            let len = inventory.len() as u32;
+            let visible: Vec<u32> = state.visible.iter().copied().filter(|&i| i < len).collect();
             let text = if what == "tokens" {
-                inventory.export(&state.visible, format)
+                inventory.export(&visible, format)
             } else {
-                inventory.export_findings(&state.visible, format)
+                inventory.export_findings(&visible, format)
             };
             let Some(environment) = state.load.environment.as_ref() else {
                 return;
