@@ -30,6 +30,9 @@ pub struct Loader {
     /// The v1 list's entries, by pool key.
     stubs: Rc<Vec<String>>,
     client: Option<Client>,
+    /// The access token's own look-up and the open card's look-up, when in flight.
+    access_abort: Option<AbortController>,
+    card_abort: Option<AbortController>,
 }
 
 pub type Shared = Rc<RefCell<Loader>>;
@@ -45,9 +48,20 @@ impl Loader {
         }
     }
 
-    /// Forgets the load (and the credential the client holds).
+    /// Aborts the open card's look-up, if any (the card closed, or another opened).
+    pub fn stop_card(&mut self) {
+        if let Some(abort) = self.card_abort.take() {
+            abort.abort();
+        }
+    }
+
+    /// Forgets the load (and the credential the client holds), and aborts the look-ups.
     pub fn clear(&mut self) {
         self.stop();
+        self.stop_card();
+        if let Some(abort) = self.access_abort.take() {
+            abort.abort();
+        }
         if let Some(pool) = self.pool.take() {
             pool.cancel();
         }
@@ -73,11 +87,14 @@ fn client_for(state: &State, abort: &AbortController) -> Result<Client, CallErro
 }
 
 /// Looks the access token itself up to learn its scopes.
-pub fn check_access(state: &State, dispatcher: UseReducerDispatcher<State>) {
+pub fn check_access(state: &State, loader: &Shared, dispatcher: UseReducerDispatcher<State>) {
     let id = state.next_request_id();
     let Ok(abort) = AbortController::new() else {
         return;
     };
+    if let Some(old) = loader.borrow_mut().access_abort.replace(abort.clone()) {
+        old.abort();
+    }
     let client = client_for(state, &abort);
     let token = state.access_token.clone();
     dispatcher.dispatch(Action::AccessStarted(id));
@@ -88,7 +105,13 @@ pub fn check_access(state: &State, dispatcher: UseReducerDispatcher<State>) {
             }),
             Err(e) => Err(e),
         };
-        dispatcher.dispatch(Action::AccessFinished(id, result));
+        // Aborted: a newer look-up, an edit or leaving the view replaced it.
+        if !matches!(
+            result,
+            Err(CallError::Api(dt_core::dynatrace::ApiError::Aborted))
+        ) {
+            dispatcher.dispatch(Action::AccessFinished(id, result));
+        }
     });
 }
 
@@ -418,7 +441,12 @@ fn details(
 }
 
 /// Looks a row's token up by ID (the checker's own look-up), for its card.
-pub fn open_card(state: &State, row: u32, dispatcher: UseReducerDispatcher<State>) {
+pub fn open_card(
+    state: &State,
+    row: u32,
+    loader: &Shared,
+    dispatcher: UseReducerDispatcher<State>,
+) {
     let id = state.next_request_id();
     // `row` comes from a click on an earlier render; the store may have been cleared since.
     let Some(token_id) = state
@@ -440,6 +468,11 @@ pub fn open_card(state: &State, row: u32, dispatcher: UseReducerDispatcher<State
     let Ok(abort) = AbortController::new() else {
         return;
     };
+    {
+        let mut l = loader.borrow_mut();
+        l.stop_card();
+        l.card_abort = Some(abort.clone());
+    }
     dispatcher.dispatch(Action::CardOpened(row, id));
     // The access token goes only to the environment it was typed for.
     if state.environment() != Some(&environment) {
@@ -459,6 +492,12 @@ pub fn open_card(state: &State, row: u32, dispatcher: UseReducerDispatcher<State
             timeout: DEFAULT_TIMEOUT,
         };
         let result = client::check(request, &abort).await;
-        dispatcher.dispatch(Action::CardFinished(id, result));
+        // Aborted: the card closed, another opened, or the view was left.
+        if !matches!(
+            result,
+            Err(CheckError::Api(dt_core::dynatrace::ApiError::Aborted))
+        ) {
+            dispatcher.dispatch(Action::CardFinished(id, result));
+        }
     });
 }

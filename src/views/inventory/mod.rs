@@ -83,11 +83,11 @@ pub fn InventoryView(props: &ViewProps) -> Html {
         move |_| d.to_callback().reform(Action::AccessTokenEdited)
     });
     let on_check_access = {
-        let state = state.clone();
+        let (state, loader) = (state.clone(), loader.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if state.blocker().is_none() {
-                load::check_access(&state, state.dispatcher());
+                load::check_access(&state, &loader, state.dispatcher());
             }
         })
     };
@@ -129,10 +129,16 @@ pub fn InventoryView(props: &ViewProps) -> Html {
         move |_| d.to_callback().reform(Action::ToggleKind)
     });
     let on_open = {
-        let state = state.clone();
-        Callback::from(move |row: u32| load::open_card(&state, row, state.dispatcher()))
+        let (state, loader) = (state.clone(), loader.clone());
+        Callback::from(move |row: u32| load::open_card(&state, row, &loader, state.dispatcher()))
     };
-    let on_close = d.to_callback().reform(|_: MouseEvent| Action::CardClosed);
+    let on_close = {
+        let (d, loader) = (d.clone(), loader.clone());
+        Callback::from(move |_: MouseEvent| {
+            loader.borrow_mut().stop_card();
+            d.dispatch(Action::CardClosed);
+        })
+    };
 
     let now = Utc::now();
     let inventory = state.store.0.borrow();
