@@ -53,9 +53,10 @@ pub fn InventoryView(props: &ViewProps) -> Html {
         let loader = loader.clone();
         use_effect_with(state.credentials, move |_| loader.borrow_mut().clear());
     }
-    // The address follows the view's filters (never the access token)...
+    // The address follows the view's filters (never the access token; the free text once it is
+    // committed, see `State::address_view`)...
     {
-        let view = state.view.clone();
+        let view = state.address_view();
         let follow = props.capabilities.views;
         use_effect_with(view, move |view| {
             if follow {
@@ -112,6 +113,7 @@ pub fn InventoryView(props: &ViewProps) -> Html {
     let on_text = d
         .to_callback()
         .reform(|e: InputEvent| Action::Text(input_value(&e)));
+    let on_text_change = d.to_callback().reform(|_: Event| Action::TextCommitted);
     let on_sort = use_memo((), {
         let d = d.clone();
         move |_| d.to_callback().reform(Action::SortBy)
@@ -211,7 +213,7 @@ pub fn InventoryView(props: &ViewProps) -> Html {
                         <div class="dtc-field dtc-inv-filter">
                             <label for={ids.id("inv-filter")}>{ "Filter by name, ID or owner" }</label>
                             <input id={ids.id("inv-filter")} class="dtc-input" type="search" autocomplete="off"
-                                   spellcheck="false" value={text} oninput={on_text}
+                                   spellcheck="false" value={text} oninput={on_text} onchange={on_text_change}
                                    aria-describedby={ids.id("inv-count")} />
                         </div>
                         <p class="dtc-hint" id={ids.id("inv-count")} role="status" data-testid="inventory-count">

@@ -389,8 +389,12 @@ pub struct State {
     pub store: Store,
     /// Bumped whenever the rows change, so that views redraw.
     pub revision: u64,
-    /// Filter and sort: what the address says (`#/inventory?...`).
+    /// Filter and sort, live: what the table shows.
     pub view: View,
+    /// The free text as of its last `change` (blur, Enter): what the address may carry. Each
+    /// keystroke filters, but only the finished text is judged for the address, so that the
+    /// prefixes of a secret typed by hand (which may not read like a token yet) never reach it.
+    text_committed: String,
     /// Every row's index, sorted by `view.sort`.
     pub order: Rc<Vec<u32>>,
     /// The rows that pass `view.filter`, in sorted order: what the table shows.
@@ -450,7 +454,10 @@ pub enum Action {
     Finished(RequestId),
     /// The address changed, or the person changed filter or sort.
     ViewChanged(View),
+    /// The free text, on each keystroke: the table filters at once.
     Text(String),
+    /// The free text's `change` (blur, Enter): now the address may carry it.
+    TextCommitted,
     ToggleFinding(Finding),
     ToggleRisk(Risk),
     ToggleKind(Kind),
@@ -465,6 +472,7 @@ impl State {
         State {
             environment: Some(EnvironmentUrl::parse(&environment_input)),
             environment_input,
+            text_committed: view.filter.query().text().to_owned(),
             view,
             ..State::default()
         }
@@ -472,6 +480,15 @@ impl State {
 
     pub fn environment(&self) -> Option<&EnvironmentUrl> {
         self.environment.as_ref().and_then(|e| e.as_ref().ok())
+    }
+
+    /// The view as the address shows it (`#/inventory?...`): the free text as last committed.
+    pub fn address_view(&self) -> View {
+        let mut view = self.view.clone();
+        if view.filter.query().text() != self.text_committed {
+            view.filter.set_text(&self.text_committed);
+        }
+        view
     }
 
     pub fn next_request_id(&self) -> RequestId {
@@ -753,7 +770,14 @@ impl Reducible for State {
                 if view == next.view {
                     return self;
                 }
+                next.text_committed = view.filter.query().text().to_owned();
                 next.set_view(view);
+            }
+            Action::TextCommitted => {
+                if next.text_committed == next.view.filter.query().text() {
+                    return self;
+                }
+                next.text_committed = next.view.filter.query().text().to_owned();
             }
             Action::Text(text) => {
                 let mut view = next.view.clone();
@@ -1009,6 +1033,30 @@ mod tests {
         assert!(check_next_page(1, None, "a", Some(0)).is_err());
         let cap = check_next_page(MAX_PAGES, Some("x"), "y", None).unwrap_err();
         assert!(cap.contains("after 50000 pages"), "{cap}");
+    }
+
+    #[test]
+    fn the_address_gets_the_free_text_only_once_it_is_committed() {
+        let state = Rc::new(State::new(String::new(), View::from_hash("q=jane.doe")));
+        assert_eq!(state.address_view().to_hash(), "#/inventory?q=jane.doe");
+        let state = state.reduce(Action::Text("dt0c01".into()));
+        assert_eq!(
+            state.view.filter.query().text(),
+            "dt0c01",
+            "filters at once"
+        );
+        assert_eq!(state.address_view().to_hash(), "#/inventory?q=jane.doe");
+        let state = state.reduce(Action::Text("ops".into()));
+        let state = state.reduce(Action::SortBy(Column::Name));
+        assert_eq!(
+            state.address_view().to_hash(),
+            "#/inventory?q=jane.doe&sort=name"
+        );
+        let state = state.reduce(Action::TextCommitted);
+        assert_eq!(
+            state.address_view().to_hash(),
+            "#/inventory?q=ops&sort=name"
+        );
     }
 
     #[test]
