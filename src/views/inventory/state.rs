@@ -172,7 +172,14 @@ pub fn day_millis(text: &str) -> Result<Option<i64>, String> {
         parts.next().flatten(),
         parts.next().flatten(),
     ) {
-        (Some(y), Some(m), Some(d)) => NaiveDate::from_ymd_opt(y as i32, m, d),
+        (Some(y), Some(m), Some(d)) => {
+            // `as i32` would wrap a year past i32::MAX into another, valid-looking one.
+            let year = i32::try_from(y).ok().filter(|y| (1970..=9999).contains(y));
+            if year.is_none() {
+                return Err("the year must be from 1970 to 9999".to_owned());
+            }
+            year.and_then(|y| NaiveDate::from_ymd_opt(y, m, d))
+        }
         _ => None,
     };
     date.and_then(|d| d.and_hms_opt(0, 0, 0))
@@ -1056,6 +1063,38 @@ mod tests {
         assert_eq!(
             state.address_view().to_hash(),
             "#/inventory?q=ops&sort=name"
+        );
+    }
+
+    #[test]
+    fn a_date_is_read_and_its_year_is_checked() {
+        assert_eq!(day_millis(" "), Ok(None));
+        assert_eq!(day_millis("2024-01-01"), Ok(Some(1_704_067_200_000)));
+        assert_eq!(day_millis("1970-01-01"), Ok(Some(0)));
+        assert!(day_millis("9999-12-31").unwrap().is_some());
+        // 4294967295 would wrap to -1 with `as i32`, 2147483648 to i32::MIN.
+        for year in ["4294967295", "2147483648", "1969", "10000", "0"] {
+            assert_eq!(
+                day_millis(&format!("{year}-01-01")),
+                Err("the year must be from 1970 to 9999".to_owned()),
+                "{year}"
+            );
+        }
+        assert_eq!(
+            day_millis("2024-02-30"),
+            Err("a date is YYYY-MM-DD".to_owned())
+        );
+        assert_eq!(
+            day_millis("2024-01"),
+            Err("a date is YYYY-MM-DD".to_owned())
+        );
+        let form = V1Form {
+            from: "99999-01-01".into(),
+            ..V1Form::default()
+        };
+        assert_eq!(
+            form.filter().unwrap_err(),
+            "Used from: the year must be from 1970 to 9999."
         );
     }
 
