@@ -8,7 +8,7 @@ const rows = readFileSync(0, "utf8").trim().split("\n").slice(1);
 const groups = {
   "Check (views::check, cards, token input, anatomy, trust, results)": /dt_token_checker::(views::check|components::(cards|token_input|anatomy|trust|results|error_panel|copy|scopes))/,
   "Inventory (views::inventory, dt_core::inventory, audit, export)": /dt_token_checker::views::inventory|dt_core::(inventory|audit|export)/,
-  "Scan (views::scan)": /dt_token_checker::views::scan/,
+  "Scan (views::scan, dt_core::incident, the byte scanner)": /dt_token_checker::views::scan|dt_core::incident|dt_core::token::scan::stream/,
   "shared: app, route, client, pool, settings": /dt_token_checker::(app|route|client|components::(settings|theme|time))/,
 };
 const total = { all: 0 };

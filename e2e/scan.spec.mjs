@@ -328,6 +328,70 @@ test("IDs and ActiveGate tokens need the access token; a refused access token is
   await expect(rows(page).filter({ hasText: EXAMPLE_ID })).toHaveAttribute("data-status", "unknown-access-token");
 });
 
+test("the access token goes only to the environment in the settings, never to one found in the text", async ({ page }) => {
+  await openScan(page);
+  await environments(page, { abc12345: "forward" });
+  // What each request carried, by host.
+  const sent = [];
+  page.on("request", (r) => sent.push({ host: new URL(r.url()).hostname, auth: r.headers()["authorization"] || "" }));
+  const id = `dt0c01.${random(24)}`; // an ID: read with the access token
+  const ag = "dt0g02.4KWZO5EF";
+  const stranger = fresh(); // 401; its ID read with the access token would say 404
+  // The pasted text has no URL: its ID goes to the environment in the settings (this page).
+  await page.getByLabel("Text to scan").fill(`token: ${EXAMPLE_ID}\n`);
+  await page.getByLabel("Files to scan").setInputFiles([
+    { name: "envs.log", mimeType: "text/plain", buffer: Buffer.from(`deploy to https://abc12345.live.dynatrace.com\nid ${id}\nag ${ag}\ntoken ${stranger}\n`) },
+  ]);
+  await page.getByLabel("Access token").fill(ADMIN_TOKEN);
+  await scan(page);
+  await expect(rows(page).filter({ hasText: id })).toContainText("https://abc12345.live.dynatrace.com (to confirm)");
+  await page.getByRole("button", { name: "Confirm https://abc12345.live.dynatrace.com" }).click();
+  await page.getByRole("button", { name: "Check tokens" }).click();
+  await expect(page.getByTestId("check-progress")).toContainText("1 active · 1 inactive · 2 unknown · 0 not checked");
+  // In the settings' environment the access token read the ID.
+  await expect(rows(page).filter({ hasText: EXAMPLE_ID })).toHaveAttribute("data-status", "active");
+  expect(sent.some((r) => r.host === "127.0.0.1" && r.auth.includes(ADMIN_TOKEN)), "the access token was used in the settings' environment").toBe(true);
+  // In the suggested one: the ID and the ActiveGate token wait for an access token there, and
+  // the full token checked itself, without the 401 fallback (which would have said 404).
+  for (const token of [id, ag]) {
+    await expect(rows(page).filter({ hasText: token })).toHaveAttribute("data-status", "unknown-needs-access-token");
+    await expect(rows(page).filter({ hasText: token })).toContainText("unknown: needs an access token");
+  }
+  await expect(rowOf(page, stranger)).toHaveAttribute("data-status", "inactive-401");
+  const there = sent.filter((r) => r.host === "abc12345.live.dynatrace.com");
+  expect(there.some((r) => r.auth.includes(stranger)), "the full token checked itself there").toBe(true);
+  expect(there.filter((r) => r.auth.includes(ADMIN_TOKEN)), "no request there carried the access token").toEqual([]);
+  await rows(page).filter({ hasText: id }).getByRole("button").click();
+  await expect(page.getByTestId("scan-card")).toContainText("the access token is only sent to the environment in the settings");
+});
+
+test("a token typed into the scan's Environment URL is refused, emptied, and nothing is sent", async ({ page }) => {
+  await openScan(page);
+  const api = [];
+  page.on("request", (r) => (r.url().includes("/api/v2/") || r.url().includes("marker")) && api.push(r.url()));
+  await page.getByLabel("Text to scan").fill(`token: ${EXAMPLE_TOKEN}\n`);
+  await scan(page);
+  const field = page.getByLabel("Environment URL");
+  await field.fill(EXAMPLE_TOKEN);
+  await expect(page.getByText(/this looks like a token, not an environment URL; nothing was stored/i)).toBeVisible();
+  await expect(field).toHaveValue("");
+  await expect(page.getByTestId("scan-page-environment")).not.toContainText(EXAMPLE_SECRET.slice(0, 8));
+  api.length = 0;
+  await page.getByRole("button", { name: "Check tokens" }).click();
+  // A request made by the page after the click: any look-up the click started comes before it.
+  await page.evaluate(() => fetch("/?marker").then(() => {}));
+  await expect.poll(() => api.length).toBeGreaterThan(0);
+  expect(api[0], "nothing was sent after the token in Environment URL").toContain("marker");
+  await expect(rowOf(page, EXAMPLE_TOKEN)).toHaveAttribute("data-status", "unchecked");
+  // Emptied again by the person (this page's server): Check works, so the test could see a call.
+  await field.fill("x");
+  await field.fill("");
+  await page.getByRole("button", { name: "Check tokens" }).click();
+  await expect(rowOf(page, EXAMPLE_TOKEN)).toHaveAttribute("data-status", "active");
+  expect(api.filter((u) => u.includes("/api/v2/apiTokens/lookup")).length).toBe(1);
+  await expectNoSecret(page, [EXAMPLE_TOKEN]);
+});
+
 for (const [kind, extra] of [
   ["rate-limit", { retryAfterSeconds: 1 }],
   ["rate-limit-no-retry-after", {}],
@@ -401,6 +465,7 @@ test("exports and the summary: content checked, no secret in them", async ({ pag
     return { name: file.suggestedFilename(), text: Buffer.concat(chunks).toString("utf8") };
   };
   const csv = await download("Download CSV");
+  // Named after the environment in the settings: this page's own server here.
   expect(csv.name).toMatch(/^dt-scan-same-origin-\d{4}-\d\d-\d\d\.csv$/);
   const lines = csv.text.trim().split(/\r?\n/);
   expect(lines[0]).toBe("token,id,kind,status,reason,environment,owner,name,enabled,expirationDate,lastUsedDate,scopes,riskiest,occurrences,places");

@@ -8,6 +8,19 @@ use yew::prelude::*;
 
 use super::{absolute_url, input_value, page_transport, Ids};
 
+/// An environment field was edited: what the field keeps, and what it means. A token typed
+/// there is not kept, not even in memory (the field is emptied), and the error stays, so that
+/// nothing is sent until a URL is entered. Every view with an environment field uses this.
+pub fn environment_edited(input: String) -> (String, Result<EnvironmentUrl, EnvironmentUrlError>) {
+    let parsed = EnvironmentUrl::parse(&input);
+    let kept = if parsed == Err(EnvironmentUrlError::LooksLikeToken) {
+        String::new()
+    } else {
+        input
+    };
+    (kept, parsed)
+}
+
 #[derive(Clone, PartialEq, Properties)]
 pub struct SettingsProps {
     pub environment_input: String,

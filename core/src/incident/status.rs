@@ -58,7 +58,8 @@ pub enum Unknown {
     Unreadable,
     /// This kind of token has no look-up endpoint (OAuth, platform, agent, EdgeConnect...).
     NotCheckable,
-    /// An ID or ActiveGate token, and no access token was given.
+    /// An ID or ActiveGate token, and no access token was given, or the token's environment is
+    /// not the one in the settings (the only one the access token is sent to).
     NeedsAccessToken,
 }
 
@@ -206,7 +207,7 @@ impl Status {
                 Unknown::AccessToken => "The access token used to read IDs was refused or lacks the scope (apiTokens.read, activeGateTokenManagement.read).",
                 Unknown::Unreadable => "The answer was not what Dynatrace sends (an HTML page, broken JSON, an unexpected status): a proxy or login page may be in the way.",
                 Unknown::NotCheckable => "Dynatrace has no look-up for this kind of token: check it where it was issued.",
-                Unknown::NeedsAccessToken => "An ID or ActiveGate token is read with an access token: give one, then check again.",
+                Unknown::NeedsAccessToken => "An ID or ActiveGate token is read with an access token, and the access token is only sent to the environment in the settings: give one there, or put this token's environment in the settings, then check again.",
             },
         }
     }

@@ -121,13 +121,8 @@ impl State {
 
     fn set_environment(&mut self, input: String) {
         // An empty URL is valid: it means this page's own server (the demo, or a reverse proxy).
-        let parsed = EnvironmentUrl::parse(&input);
-        // A token typed here is not kept, not even in memory: the field is emptied.
-        self.environment_input = if parsed == Err(EnvironmentUrlError::LooksLikeToken) {
-            String::new()
-        } else {
-            input
-        };
+        let (kept, parsed) = crate::components::settings::environment_edited(input);
+        self.environment_input = kept;
         self.environment = Some(parsed);
     }
 

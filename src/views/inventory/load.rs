@@ -19,7 +19,7 @@ use yew::UseReducerDispatcher;
 
 use super::state::{Access, Action, ApiPlan, List, Phase, Plan, State, Step};
 use crate::client::pool::{Pool, Work, DEFAULT_CONCURRENCY};
-use crate::client::{self, CallError, CheckRequest, Client, DEFAULT_TIMEOUT};
+use crate::client::{self, CallError, CheckError, CheckRequest, Client, DEFAULT_TIMEOUT};
 use crate::state::RequestId;
 
 /// What is running for the current load: its cancel switch, and the v1 details' pool.
@@ -30,6 +30,9 @@ pub struct Loader {
     /// The v1 list's entries, by pool key.
     stubs: Rc<Vec<String>>,
     client: Option<Client>,
+    /// The access token's own look-up and the open card's look-up, when in flight.
+    access_abort: Option<AbortController>,
+    card_abort: Option<AbortController>,
 }
 
 pub type Shared = Rc<RefCell<Loader>>;
@@ -45,9 +48,20 @@ impl Loader {
         }
     }
 
-    /// Forgets the load (and the credential the client holds).
+    /// Aborts the open card's look-up, if any (the card closed, or another opened).
+    pub fn stop_card(&mut self) {
+        if let Some(abort) = self.card_abort.take() {
+            abort.abort();
+        }
+    }
+
+    /// Forgets the load (and the credential the client holds), and aborts the look-ups.
     pub fn clear(&mut self) {
         self.stop();
+        self.stop_card();
+        if let Some(abort) = self.access_abort.take() {
+            abort.abort();
+        }
         if let Some(pool) = self.pool.take() {
             pool.cancel();
         }
@@ -73,11 +87,14 @@ fn client_for(state: &State, abort: &AbortController) -> Result<Client, CallErro
 }
 
 /// Looks the access token itself up to learn its scopes.
-pub fn check_access(state: &State, dispatcher: UseReducerDispatcher<State>) {
+pub fn check_access(state: &State, loader: &Shared, dispatcher: UseReducerDispatcher<State>) {
     let id = state.next_request_id();
     let Ok(abort) = AbortController::new() else {
         return;
     };
+    if let Some(old) = loader.borrow_mut().access_abort.replace(abort.clone()) {
+        old.abort();
+    }
     let client = client_for(state, &abort);
     let token = state.access_token.clone();
     dispatcher.dispatch(Action::AccessStarted(id));
@@ -88,7 +105,13 @@ pub fn check_access(state: &State, dispatcher: UseReducerDispatcher<State>) {
             }),
             Err(e) => Err(e),
         };
-        dispatcher.dispatch(Action::AccessFinished(id, result));
+        // Aborted: a newer look-up, an edit or leaving the view replaced it.
+        if !matches!(
+            result,
+            Err(CallError::Api(dt_core::dynatrace::ApiError::Aborted))
+        ) {
+            dispatcher.dispatch(Action::AccessFinished(id, result));
+        }
     });
 }
 
@@ -127,6 +150,9 @@ pub fn stop(state: &State, loader: &Shared, dispatcher: &UseReducerDispatcher<St
 /// Goes on from where the load stopped or failed.
 pub fn resume(state: &State, loader: &Shared, dispatcher: UseReducerDispatcher<State>) {
     let load = &state.load;
+    if !load.can_resume() {
+        return;
+    }
     let (Some(plan), Some(base)) = (load.plan.clone(), loader.borrow().client.clone()) else {
         return;
     };
@@ -177,6 +203,26 @@ fn run(
                     let fetched = page(&plan, *list, key.as_deref(), &client).await;
                     match fetched {
                         Ok((rows, next_key, total)) => {
+                            // A key that repeats, or more pages than the list's size allows:
+                            // this page's rows are kept, and paging stops with why.
+                            let runaway = next_key.as_deref().and_then(|next| {
+                                super::state::check_next_page(*number, key.as_deref(), next, total)
+                                    .err()
+                            });
+                            if let Some(why) = runaway {
+                                dispatcher.dispatch(Action::Rows {
+                                    load: id,
+                                    rows,
+                                    next: None,
+                                    total,
+                                    now: Utc::now(),
+                                });
+                                let error = dt_core::dynatrace::ApiError::UnexpectedShape {
+                                    status: 200,
+                                    detail: why,
+                                };
+                                return fail(id, step, CallError::Api(error), &dispatcher);
+                            }
                             let next = match next_key {
                                 Some(key) => Some(Step::Page {
                                     list: *list,
@@ -395,11 +441,26 @@ fn details(
 }
 
 /// Looks a row's token up by ID (the checker's own look-up), for its card.
-pub fn open_card(state: &State, row: u32, dispatcher: UseReducerDispatcher<State>) {
+pub fn open_card(
+    state: &State,
+    row: u32,
+    loader: &Shared,
+    dispatcher: UseReducerDispatcher<State>,
+) {
     let id = state.next_request_id();
-    let token_id = state.store.0.borrow().row(row).id.to_string();
+    // `row` comes from a click on an earlier render; the store may have been cleared since.
+    let Some(token_id) = state
+        .store
+        .0
+        .borrow()
+        .rows()
+        .get(row as usize)
+        .map(|r| r.id.to_string())
+    else {
+        return;
+    };
     let (Some(environment), Ok(token)) = (
-        state.environment().cloned(),
+        state.load.environment.clone(),
         dt_core::token::parse(&token_id),
     ) else {
         return;
@@ -407,8 +468,22 @@ pub fn open_card(state: &State, row: u32, dispatcher: UseReducerDispatcher<State
     let Ok(abort) = AbortController::new() else {
         return;
     };
-    let access_token = state.access_token.clone();
+    {
+        let mut l = loader.borrow_mut();
+        l.stop_card();
+        l.card_abort = Some(abort.clone());
+    }
     dispatcher.dispatch(Action::CardOpened(row, id));
+    // The access token goes only to the environment it was typed for.
+    if state.environment() != Some(&environment) {
+        let reason = "These rows were loaded from another environment than the one entered now: load the tokens again to open their cards.";
+        dispatcher.dispatch(Action::CardFinished(
+            id,
+            Err(CheckError::NotPossible { reason }),
+        ));
+        return;
+    }
+    let access_token = state.access_token.clone();
     wasm_bindgen_futures::spawn_local(async move {
         let request = CheckRequest {
             environment: &environment,
@@ -417,6 +492,12 @@ pub fn open_card(state: &State, row: u32, dispatcher: UseReducerDispatcher<State
             timeout: DEFAULT_TIMEOUT,
         };
         let result = client::check(request, &abort).await;
-        dispatcher.dispatch(Action::CardFinished(id, result));
+        // Aborted: the card closed, another opened, or the view was left.
+        if !matches!(
+            result,
+            Err(CheckError::Api(dt_core::dynatrace::ApiError::Aborted))
+        ) {
+            dispatcher.dispatch(Action::CardFinished(id, result));
+        }
     });
 }

@@ -47,9 +47,16 @@ pub fn InventoryView(props: &ViewProps) -> Html {
         let loader = loader.clone();
         use_effect_with((), move |_| move || loader.borrow_mut().clear());
     }
-    // The address follows the view's filters (never the access token)...
+    // An edit of the environment or the access token forgets the loader: its client holds the
+    // old pair, which must not be sent again (the reducer makes the load not resumable).
     {
-        let view = state.view.clone();
+        let loader = loader.clone();
+        use_effect_with(state.credentials, move |_| loader.borrow_mut().clear());
+    }
+    // The address follows the view's filters (never the access token; the free text once it is
+    // committed, see `State::address_view`)...
+    {
+        let view = state.address_view();
         let follow = props.capabilities.views;
         use_effect_with(view, move |view| {
             if follow {
@@ -77,11 +84,11 @@ pub fn InventoryView(props: &ViewProps) -> Html {
         move |_| d.to_callback().reform(Action::AccessTokenEdited)
     });
     let on_check_access = {
-        let state = state.clone();
+        let (state, loader) = (state.clone(), loader.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if state.blocker().is_none() {
-                load::check_access(&state, state.dispatcher());
+                load::check_access(&state, &loader, state.dispatcher());
             }
         })
     };
@@ -106,6 +113,7 @@ pub fn InventoryView(props: &ViewProps) -> Html {
     let on_text = d
         .to_callback()
         .reform(|e: InputEvent| Action::Text(input_value(&e)));
+    let on_text_change = d.to_callback().reform(|_: Event| Action::TextCommitted);
     let on_sort = use_memo((), {
         let d = d.clone();
         move |_| d.to_callback().reform(Action::SortBy)
@@ -123,10 +131,16 @@ pub fn InventoryView(props: &ViewProps) -> Html {
         move |_| d.to_callback().reform(Action::ToggleKind)
     });
     let on_open = {
-        let state = state.clone();
-        Callback::from(move |row: u32| load::open_card(&state, row, state.dispatcher()))
+        let (state, loader) = (state.clone(), loader.clone());
+        Callback::from(move |row: u32| load::open_card(&state, row, &loader, state.dispatcher()))
     };
-    let on_close = d.to_callback().reform(|_: MouseEvent| Action::CardClosed);
+    let on_close = {
+        let (d, loader) = (d.clone(), loader.clone());
+        Callback::from(move |_: MouseEvent| {
+            loader.borrow_mut().stop_card();
+            d.dispatch(Action::CardClosed);
+        })
+    };
 
     let now = Utc::now();
     let inventory = state.store.0.borrow();
@@ -137,12 +151,15 @@ pub fn InventoryView(props: &ViewProps) -> Html {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
             let inventory = state.store.0.borrow();
+            // Indices of this render; the store may have been cleared in place since.
+            let len = inventory.len() as u32;
+            let visible: Vec<u32> = state.visible.iter().copied().filter(|&i| i < len).collect();
             let text = if what == "tokens" {
-                inventory.export(&state.visible, format)
+                inventory.export(&visible, format)
             } else {
-                inventory.export_findings(&state.visible, format)
+                inventory.export_findings(&visible, format)
             };
-            let Some(environment) = state.environment() else {
+            let Some(environment) = state.load.environment.as_ref() else {
                 return;
             };
             download(
@@ -196,7 +213,7 @@ pub fn InventoryView(props: &ViewProps) -> Html {
                         <div class="dtc-field dtc-inv-filter">
                             <label for={ids.id("inv-filter")}>{ "Filter by name, ID or owner" }</label>
                             <input id={ids.id("inv-filter")} class="dtc-input" type="search" autocomplete="off"
-                                   spellcheck="false" value={text} oninput={on_text}
+                                   spellcheck="false" value={text} oninput={on_text} onchange={on_text_change}
                                    aria-describedby={ids.id("inv-count")} />
                         </div>
                         <p class="dtc-hint" id={ids.id("inv-count")} role="status" data-testid="inventory-count">
@@ -217,7 +234,7 @@ pub fn InventoryView(props: &ViewProps) -> Html {
             if state.open.is_some() {
                 <section class="dtc-inv-card" aria-label="Token card" data-testid="inventory-card">
                     <p><button type="button" class="dtc-btn dtc-btn-small" onclick={on_close}>{ "Close card" }</button></p>
-                    <Results ids={ids.clone()} lookup={state.card.clone()} token={None} environment={state.environment().cloned()}
+                    <Results ids={ids.clone()} lookup={state.card.clone()} token={None} environment={state.load.environment.clone()}
                              self_lookup={false} {now} />
                 </section>
             }
@@ -470,6 +487,9 @@ fn progress(state: &State, on_stop: Callback<MouseEvent>, on_resume: Callback<Mo
     };
     let status = match &load.phase {
         Phase::Loading => "Loading…",
+        Phase::Stopped if load.next.is_none() => {
+            "Stopped. What loaded is kept; load the tokens again to go on."
+        }
         Phase::Stopped => "Stopped. What loaded is kept.",
         Phase::Done => "All loaded.",
         Phase::Failed { .. } => "Failed.",
@@ -491,7 +511,7 @@ fn progress(state: &State, on_stop: Callback<MouseEvent>, on_resume: Callback<Mo
         _ => html! {},
     };
     let failed_details = load.failed_details.len();
-    let can_resume = matches!(load.phase, Phase::Stopped | Phase::Failed { .. });
+    let can_resume = load.can_resume();
     html! {
         <section class="dtc-panel dtc-inv-progress" aria-label="Loading" data-testid="inventory-progress">
             <div class="dtc-row">

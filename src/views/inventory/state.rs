@@ -126,6 +126,40 @@ pub const V2_FIELDS: &str =
 /// the JS object directly (it would repeat dt-core's lenient model rules in the app).
 pub const PAGE_SIZE: u32 = 2000;
 
+/// The most pages one list is followed for when it does not say how many tokens it has (at
+/// [`PAGE_SIZE`] a page, 100 million tokens): a server that always sends a `nextPageKey` must
+/// not keep the load going forever.
+pub const MAX_PAGES: u32 = 50_000;
+
+/// Whether page `number` (1-based), reached with `key`, may be followed by a page reached with
+/// `next_key`; `total` is the list's `totalCount` when it said. Every page holds at least one
+/// token, so a list of `total` tokens has at most `total` pages. `Err` says why paging stops.
+pub fn check_next_page(
+    number: u32,
+    key: Option<&str>,
+    next_key: &str,
+    total: Option<u64>,
+) -> Result<(), String> {
+    if key == Some(next_key) {
+        return Err(format!(
+            "page {number}'s nextPageKey is the same key that asked for it, so the server would send that page forever; paging stopped there"
+        ));
+    }
+    if let Some(total) = total {
+        if u64::from(number) >= total.max(1) {
+            return Err(format!(
+                "the list says it has {total} tokens, yet after page {number} it still sends a nextPageKey; paging stopped there"
+            ));
+        }
+    }
+    if number >= MAX_PAGES {
+        return Err(format!(
+            "the list still sends a nextPageKey after {MAX_PAGES} pages; paging stopped there"
+        ));
+    }
+    Ok(())
+}
+
 /// `YYYY-MM-DD` as the start of that day, UTC, in milliseconds; `None` for an empty field.
 pub fn day_millis(text: &str) -> Result<Option<i64>, String> {
     let text = text.trim();
@@ -138,7 +172,14 @@ pub fn day_millis(text: &str) -> Result<Option<i64>, String> {
         parts.next().flatten(),
         parts.next().flatten(),
     ) {
-        (Some(y), Some(m), Some(d)) => NaiveDate::from_ymd_opt(y as i32, m, d),
+        (Some(y), Some(m), Some(d)) => {
+            // `as i32` would wrap a year past i32::MAX into another, valid-looking one.
+            let year = i32::try_from(y).ok().filter(|y| (1970..=9999).contains(y));
+            if year.is_none() {
+                return Err("the year must be from 1970 to 9999".to_owned());
+            }
+            year.and_then(|y| NaiveDate::from_ymd_opt(y, m, d))
+        }
         _ => None,
     };
     date.and_then(|d| d.and_hms_opt(0, 0, 0))
@@ -295,6 +336,9 @@ pub enum Phase {
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Load {
     pub id: RequestId,
+    /// The environment the rows came from: exports are named after it and cards look rows up
+    /// in it, even after the person types another one.
+    pub environment: Option<EnvironmentUrl>,
     pub plan: Option<Plan>,
     pub phase: Phase,
     /// The step to run next (or running now).
@@ -306,6 +350,18 @@ pub struct Load {
     pub details: Progress,
     /// v1 entries whose metadata failed for good (kept as list entries; tried again on resume).
     pub failed_details: Vec<usize>,
+}
+
+impl Load {
+    /// Whether Resume can go on: a stop with a step left, or a failed step. An edit of the
+    /// environment or the access token leaves neither (the loader's client holds the old pair).
+    pub fn can_resume(&self) -> bool {
+        match self.phase {
+            Phase::Stopped => self.next.is_some(),
+            Phase::Failed { .. } => true,
+            _ => false,
+        }
+    }
 }
 
 /// The table's rows, shared: dt-core's inventory behind a `RefCell`, so that a page of rows is
@@ -326,6 +382,9 @@ pub struct State {
     pub environment: Option<Result<EnvironmentUrl, EnvironmentUrlError>>,
     /// Memory only: never stored, never in the address.
     pub access_token: String,
+    /// Bumped on every edit of the environment or the access token: the view then clears the
+    /// loader, whose client holds the old pair.
+    pub credentials: u64,
     /// The access token's own look-up: what it may read.
     pub access: Remote<Access, CallError>,
     access_request: Option<RequestId>,
@@ -337,8 +396,12 @@ pub struct State {
     pub store: Store,
     /// Bumped whenever the rows change, so that views redraw.
     pub revision: u64,
-    /// Filter and sort: what the address says (`#/inventory?...`).
+    /// Filter and sort, live: what the table shows.
     pub view: View,
+    /// The free text as of its last `change` (blur, Enter): what the address may carry. Each
+    /// keystroke filters, but only the finished text is judged for the address, so that the
+    /// prefixes of a secret typed by hand (which may not read like a token yet) never reach it.
+    text_committed: String,
     /// Every row's index, sorted by `view.sort`.
     pub order: Rc<Vec<u32>>,
     /// The rows that pass `view.filter`, in sorted order: what the table shows.
@@ -398,7 +461,10 @@ pub enum Action {
     Finished(RequestId),
     /// The address changed, or the person changed filter or sort.
     ViewChanged(View),
+    /// The free text, on each keystroke: the table filters at once.
     Text(String),
+    /// The free text's `change` (blur, Enter): now the address may carry it.
+    TextCommitted,
     ToggleFinding(Finding),
     ToggleRisk(Risk),
     ToggleKind(Kind),
@@ -413,6 +479,7 @@ impl State {
         State {
             environment: Some(EnvironmentUrl::parse(&environment_input)),
             environment_input,
+            text_committed: view.filter.query().text().to_owned(),
             view,
             ..State::default()
         }
@@ -420,6 +487,15 @@ impl State {
 
     pub fn environment(&self) -> Option<&EnvironmentUrl> {
         self.environment.as_ref().and_then(|e| e.as_ref().ok())
+    }
+
+    /// The view as the address shows it (`#/inventory?...`): the free text as last committed.
+    pub fn address_view(&self) -> View {
+        let mut view = self.view.clone();
+        if view.filter.query().text() != self.text_committed {
+            view.filter.set_text(&self.text_committed);
+        }
+        view
     }
 
     pub fn next_request_id(&self) -> RequestId {
@@ -505,6 +581,22 @@ impl State {
         }
     }
 
+    /// The environment or the access token changed: the access is looked up again, and the load
+    /// (whose client holds the old pair) cannot go on. Its rows stay, with its environment; it
+    /// gets a new id so that whatever its loader still reports is dropped.
+    fn credentials_edited(&mut self) {
+        self.credentials += 1;
+        self.access = Remote::Idle;
+        self.access_request = None;
+        if !matches!(self.load.phase, Phase::Idle | Phase::Done) {
+            self.load.phase = Phase::Stopped;
+            self.refresh_order();
+        }
+        self.load.next = None;
+        self.next_request += 1;
+        self.load.id = self.next_request;
+    }
+
     fn reset_load(&mut self) {
         self.load = Load::default();
         self.store.0.borrow_mut().clear();
@@ -527,21 +619,17 @@ impl Reducible for State {
                 if input == next.environment_input {
                     return self;
                 }
-                let parsed = EnvironmentUrl::parse(&input);
-                // A token typed here is not kept, not even in memory.
-                next.environment_input = if parsed == Err(EnvironmentUrlError::LooksLikeToken) {
-                    String::new()
-                } else {
-                    input
-                };
+                let (kept, parsed) = crate::components::settings::environment_edited(input);
+                next.environment_input = kept;
                 next.environment = Some(parsed);
-                next.access = Remote::Idle;
-                next.access_request = None;
+                next.credentials_edited();
             }
             Action::AccessTokenEdited(token) => {
+                if token == next.access_token {
+                    return self;
+                }
                 next.access_token = token;
-                next.access = Remote::Idle;
-                next.access_request = None;
+                next.credentials_edited();
             }
             Action::AccessStarted(id) => {
                 next.next_request = next.next_request.max(id);
@@ -580,6 +668,7 @@ impl Reducible for State {
                 next.reset_load();
                 next.form_error = None;
                 next.load.id = id;
+                next.load.environment = next.environment().cloned();
                 next.load.next = plan.first();
                 next.load.plan = Some(plan);
                 next.load.phase = Phase::Loading;
@@ -683,7 +772,14 @@ impl Reducible for State {
                 if view == next.view {
                     return self;
                 }
+                next.text_committed = view.filter.query().text().to_owned();
                 next.set_view(view);
+            }
+            Action::TextCommitted => {
+                if next.text_committed == next.view.filter.query().text() {
+                    return self;
+                }
+                next.text_committed = next.view.filter.query().text().to_owned();
             }
             Action::Text(text) => {
                 let mut view = next.view.clone();
@@ -878,6 +974,123 @@ mod tests {
             now,
         });
         assert_eq!(state.store.0.borrow().len(), 0, "a late page of load 1");
+    }
+
+    #[test]
+    fn an_edit_of_the_environment_or_the_access_token_ends_the_load_but_keeps_its_rows() {
+        let mut start = loaded(&["apiTokens.read"]);
+        start.environment_input = "https://abc12345.live.dynatrace.com".into();
+        start.environment = Some(EnvironmentUrl::parse(&start.environment_input));
+        let x = start.environment().cloned();
+        let state = Rc::new(start);
+        let plan = state.plan().unwrap();
+        let page2 = Step::Page {
+            list: List::V2,
+            number: 2,
+            key: Some("k".into()),
+        };
+        let rows = |load| Action::Rows {
+            load,
+            rows: vec![Row::from_api_token(&ApiToken {
+                id: Some("dt0c01.A".into()),
+                ..ApiToken::default()
+            })],
+            next: Some(page2.clone()),
+            total: None,
+            now: Utc::now(),
+        };
+        for edit in [
+            Action::AccessTokenEdited("dt0c01.OTHER".into()),
+            Action::EnvironmentEdited("https://xyz98765.live.dynatrace.com".into()),
+        ] {
+            let state = state.clone().reduce(Action::LoadStarted(1, plan.clone()));
+            let state = state.reduce(rows(1)).reduce(Action::Stopped(1));
+            assert!(state.load.can_resume());
+            let credentials = state.credentials;
+            let state = state.reduce(edit);
+            assert!(
+                !state.load.can_resume(),
+                "Resume would reuse the old client"
+            );
+            assert_eq!(state.credentials, credentials + 1);
+            assert_eq!(state.load.environment, x, "the rows' environment stays");
+            assert_eq!(state.store.0.borrow().len(), 1);
+            let state = state.reduce(rows(1));
+            assert!(!state.load.can_resume(), "a late page of the old loader");
+        }
+    }
+
+    #[test]
+    fn paging_stops_on_a_repeated_key_or_more_pages_than_the_total_allows() {
+        assert!(check_next_page(1, None, "a", Some(5000)).is_ok());
+        assert!(check_next_page(2, Some("a"), "b", Some(5000)).is_ok());
+        assert!(check_next_page(2, Some("a"), "b", None).is_ok());
+        let repeated = check_next_page(3, Some("b"), "b", None).unwrap_err();
+        assert!(
+            repeated.contains("page 3's nextPageKey is the same key"),
+            "{repeated}"
+        );
+        let total = check_next_page(3, Some("b"), "c", Some(3)).unwrap_err();
+        assert!(total.contains("says it has 3 tokens"), "{total}");
+        assert!(check_next_page(1, None, "a", Some(0)).is_err());
+        let cap = check_next_page(MAX_PAGES, Some("x"), "y", None).unwrap_err();
+        assert!(cap.contains("after 50000 pages"), "{cap}");
+    }
+
+    #[test]
+    fn the_address_gets_the_free_text_only_once_it_is_committed() {
+        let state = Rc::new(State::new(String::new(), View::from_hash("q=jane.doe")));
+        assert_eq!(state.address_view().to_hash(), "#/inventory?q=jane.doe");
+        let state = state.reduce(Action::Text("dt0c01".into()));
+        assert_eq!(
+            state.view.filter.query().text(),
+            "dt0c01",
+            "filters at once"
+        );
+        assert_eq!(state.address_view().to_hash(), "#/inventory?q=jane.doe");
+        let state = state.reduce(Action::Text("ops".into()));
+        let state = state.reduce(Action::SortBy(Column::Name));
+        assert_eq!(
+            state.address_view().to_hash(),
+            "#/inventory?q=jane.doe&sort=name"
+        );
+        let state = state.reduce(Action::TextCommitted);
+        assert_eq!(
+            state.address_view().to_hash(),
+            "#/inventory?q=ops&sort=name"
+        );
+    }
+
+    #[test]
+    fn a_date_is_read_and_its_year_is_checked() {
+        assert_eq!(day_millis(" "), Ok(None));
+        assert_eq!(day_millis("2024-01-01"), Ok(Some(1_704_067_200_000)));
+        assert_eq!(day_millis("1970-01-01"), Ok(Some(0)));
+        assert!(day_millis("9999-12-31").unwrap().is_some());
+        // 4294967295 would wrap to -1 with `as i32`, 2147483648 to i32::MIN.
+        for year in ["4294967295", "2147483648", "1969", "10000", "0"] {
+            assert_eq!(
+                day_millis(&format!("{year}-01-01")),
+                Err("the year must be from 1970 to 9999".to_owned()),
+                "{year}"
+            );
+        }
+        assert_eq!(
+            day_millis("2024-02-30"),
+            Err("a date is YYYY-MM-DD".to_owned())
+        );
+        assert_eq!(
+            day_millis("2024-01"),
+            Err("a date is YYYY-MM-DD".to_owned())
+        );
+        let form = V1Form {
+            from: "99999-01-01".into(),
+            ..V1Form::default()
+        };
+        assert_eq!(
+            form.filter().unwrap_err(),
+            "Used from: the year must be from 1970 to 9999."
+        );
     }
 
     #[test]

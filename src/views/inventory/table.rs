@@ -145,7 +145,10 @@ fn when(at: Option<DateTime<Utc>>, now: DateTime<Utc>, extra: Option<&str>, neve
 }
 
 fn row(inventory: &Inventory, index: u32, aria_index: u32, props: &TableProps) -> Html {
-    let r = inventory.row(index);
+    // The index comes from the last render; the store may have been cleared since.
+    let Some(r) = inventory.rows().get(index as usize) else {
+        return html! {};
+    };
     let findings = inventory.findings(index);
     let now = props.now;
     let on_open = props.on_open.reform(move |_: MouseEvent| index);

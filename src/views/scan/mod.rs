@@ -8,8 +8,9 @@
 //!   suggestion go to the page's environment (the one in the settings above).
 //! - Checks: through the request [`Pool`] (bounded concurrency, `Retry-After`, back-off,
 //!   timeout, pause, resume, cancel). A full API token looks itself up; IDs and ActiveGate
-//!   tokens are read with the access token, as in the checker. What each answer means is
-//!   `dt_core::incident::status`.
+//!   tokens are read with the access token, as in the checker, but only in the environment in
+//!   the settings: the access token never goes to an environment found in the text. What each
+//!   answer means is `dt_core::incident::status`.
 //! - Hand-over: CSV and JSON exports, the Markdown summary and each active token's checklist,
 //!   all from `dt_core::incident::report`, none of which can hold a secret.
 
@@ -38,7 +39,7 @@ use crate::client::pool::{
 use crate::client::{CallError, Client, Refused, DEFAULT_TIMEOUT};
 use crate::components::cards::{ActiveGateCard, ApiTokenCard};
 use crate::components::copy::CopyButton;
-use crate::components::settings::{standing_note, Settings};
+use crate::components::settings::{environment_edited, standing_note, Settings};
 use crate::components::Ids;
 use files::{Source, PIECE};
 use gloo_timers::callback::Timeout;
@@ -96,6 +97,8 @@ struct Checks {
     /// By token index (a `Vec`, not a map: a map type of its own costs the page its code).
     jobs: Rc<RefCell<Vec<Option<Job>>>>,
     inbox: Rc<RefCell<Inbox>>,
+    /// The timeout the pool's client was built with.
+    timeout: Duration,
 }
 
 /// Answers waiting to be delivered. A thousand answers redrawn one by one would keep the main
@@ -144,17 +147,14 @@ pub fn ScanView(props: &ViewProps) -> Html {
     let ids = &props.ids;
     // The view's own settings: where tokens without a suggestion go, and the access token for
     // IDs. The access token lives in this view's memory only.
-    let environment_input = use_state(|| props.environment.clone());
+    // What the field holds, and what it means (a token typed there: emptied, and an error).
+    let environment_field = use_state(|| environment_edited(props.environment.clone()));
     let access_token = use_state(String::new);
-    let parsed = EnvironmentUrl::parse(&environment_input);
+    let (environment_input, parsed) = (*environment_field).clone();
     let environment = parsed.as_ref().ok().cloned();
     let on_environment = {
-        let environment_input = environment_input.clone();
-        Callback::from(move |text: String| {
-            // A token typed here is refused and not kept (the Settings field empties itself).
-            let refused = dt_core::dynatrace::environment::looks_like_token(&text);
-            environment_input.set(if refused { String::new() } else { text });
-        })
+        let environment_field = environment_field.clone();
+        Callback::from(move |text: String| environment_field.set(environment_edited(text)))
     };
     let on_environment_used = {
         let (environment, remember) = (environment.clone(), props.capabilities.remember);
@@ -187,6 +187,9 @@ pub fn ScanView(props: &ViewProps) -> Html {
                     pool.cancel();
                 }
                 checks.borrow().jobs.borrow_mut().clear();
+                // The cancel above reported progress, which armed the delivery timer: dropped
+                // here (with what waited), so nothing is dispatched after the view is gone.
+                *checks.borrow().inbox.borrow_mut() = Inbox::default();
             }
         })
     }
@@ -358,7 +361,7 @@ pub fn ScanView(props: &ViewProps) -> Html {
     html! {
         <>
         <Settings
-            environment_input={(*environment_input).clone()}
+            environment_input={environment_input}
             environment={Some(parsed)}
             access_token={(*access_token).clone()}
             {on_environment}
@@ -510,6 +513,12 @@ fn start_checks(
         let Ok(environment) = target(state, &result, token, page) else {
             continue;
         };
+        // The access token goes only to the environment in the settings, never to one the
+        // scanned text suggested: there a full token checks itself and an ID waits.
+        let access = match page {
+            Some(page) if page.address() == environment.address() => access,
+            _ => "",
+        };
         let text = token.full_token().map_or(token.id.as_str(), Secret::expose);
         let lookup = parse(text).map(|t| t.lookup());
         let answer = |status| Answer {
@@ -517,6 +526,7 @@ fn start_checks(
             status: Some(Status::Unknown(status)),
             api: None,
             active_gate: None,
+            environment: Some(Rc::new(environment.clone())),
         };
         let call = match (lookup, token.full_token()) {
             (Ok(Lookup::ApiTokenBySecret), Some(secret)) => Call::Itself {
@@ -561,9 +571,23 @@ fn start_checks(
     }
     state.dispatch(Action::Queued(keys.clone()));
     let existing = checks.borrow().pool.clone();
+    let same_timeout = checks.borrow().timeout == timeout;
     let pool = match existing {
-        Some(pool) if pool.progress().phase != PoolPhase::Cancelled => pool,
-        _ => {
+        // A pool at work takes more; a finished one is rebuilt, so that a changed timeout
+        // (only editable between runs) is used.
+        Some(pool)
+            if same_timeout
+                && matches!(
+                    pool.progress().phase,
+                    PoolPhase::Running | PoolPhase::Paused
+                ) =>
+        {
+            pool
+        }
+        old => {
+            if let Some(old) = old {
+                old.cancel();
+            }
             let Ok(abort) = AbortController::new() else {
                 return;
             };
@@ -586,17 +610,19 @@ fn start_checks(
             let on_result = {
                 let (dispatcher, jobs, inbox) = (state.dispatcher(), jobs.clone(), inbox.clone());
                 move |key: usize, result: Result<Found, CallError>| {
-                    let how = jobs
-                        .borrow_mut()
-                        .get_mut(key)
-                        .and_then(Option::take)
-                        .map_or(How::Itself, |j| j.call.how());
+                    let job = jobs.borrow_mut().get_mut(key).and_then(Option::take);
+                    let how = job.as_ref().map_or(How::Itself, |j| j.call.how());
                     let (status, api, active_gate) = conclude(result, how, Utc::now());
+                    // Where it was checked, kept with the answer: the settings may change.
+                    let environment = job
+                        .filter(|_| status.is_some())
+                        .map(|j| Rc::new(j.environment));
                     let answer = Answer {
                         token: key,
                         status,
                         api: api.map(Rc::new),
                         active_gate: active_gate.map(Rc::new),
+                        environment,
                     };
                     deliver(&inbox, &dispatcher, [answer], None);
                 }
@@ -606,7 +632,9 @@ fn start_checks(
                 move |p| deliver(&inbox, &dispatcher, [], Some(p))
             };
             let pool = Pool::new(client, concurrency, work, on_result, on_progress);
-            checks.borrow_mut().pool = Some(pool.clone());
+            let mut checks = checks.borrow_mut();
+            checks.pool = Some(pool.clone());
+            checks.timeout = timeout;
             pool
         }
     };
@@ -945,7 +973,8 @@ fn row(
         let file = result.files.get(p.file).map_or("?", String::as_str);
         format!("{file}:{}:{}", p.line, p.column)
     });
-    let env = match target(state, result, token, page) {
+    let checked = check.environment.as_deref();
+    let env = match checked.map_or_else(|| target(state, result, token, page), Ok) {
         Ok(env) => env.to_string(),
         Err(Some(e)) => format!("{} (to confirm)", result.environments[e].url.address()),
         Err(None) => "none".to_owned(),
@@ -1024,7 +1053,10 @@ fn outcome<'a>(
     Outcome {
         token,
         status: check.and_then(|c| c.status),
-        environment: target(state, result, token, page).ok(),
+        // Where it was checked; an unchecked token, where it would go.
+        environment: check
+            .and_then(|c| c.environment.as_deref())
+            .or_else(|| target(state, result, token, page).ok()),
         api: check.and_then(|c| c.api.as_deref()),
         active_gate: check.and_then(|c| c.active_gate.as_deref()),
         files: &result.files,

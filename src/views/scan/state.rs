@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
-use dt_core::dynatrace::{scopes::worst, ActiveGateToken, ApiToken, Risk};
+use dt_core::dynatrace::{scopes::worst, ActiveGateToken, ApiToken, EnvironmentUrl, Risk};
 use dt_core::incident::status::Status;
 use dt_core::incident::ScanResult;
 use yew::Reducible;
@@ -31,6 +31,8 @@ pub struct Check {
     /// Shared, not copied: the state is copied at every action.
     pub api: Option<Rc<ApiToken>>,
     pub active_gate: Option<Rc<ActiveGateToken>>,
+    /// Where it was checked (not where the settings point now).
+    pub environment: Option<Rc<EnvironmentUrl>>,
     /// In the pool right now.
     pub queued: bool,
 }
@@ -43,6 +45,8 @@ pub struct Answer {
     pub status: Option<Status>,
     pub api: Option<Rc<ApiToken>>,
     pub active_gate: Option<Rc<ActiveGateToken>>,
+    /// Where it was checked; `None` with no status.
+    pub environment: Option<Rc<EnvironmentUrl>>,
 }
 
 impl Check {
@@ -242,6 +246,7 @@ impl Reducible for ScanState {
                             status: a.status,
                             api: a.api,
                             active_gate: a.active_gate,
+                            environment: a.environment,
                             queued: false,
                         };
                     }
