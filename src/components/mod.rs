@@ -3,6 +3,7 @@
 pub mod anatomy;
 pub mod cards;
 pub mod copy;
+pub mod download;
 pub mod error_panel;
 pub mod results;
 pub mod scopes;

@@ -13,8 +13,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::dynatrace::{ActiveGateToken, ApiError, ApiToken};
-use crate::time::expiry_status;
+use crate::dynatrace::{standing, ActiveGateToken, ApiError, ApiToken, Standing};
 
 /// How a token was checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,23 +63,22 @@ pub enum Unknown {
 }
 
 impl Status {
-    /// What an `ApiToken`'s metadata says, `now` passed in.
+    /// What an `ApiToken`'s metadata says, `now` passed in: the card's and the inventory's
+    /// standing ([`standing`]), in the words of secret scanning.
     pub fn of_api_token(token: &ApiToken, now: DateTime<Utc>) -> Status {
-        if token.enabled == Some(false) {
-            Status::Inactive(Inactive::Disabled)
-        } else if !expiry_status(token.expiration_date, now).is_usable() {
-            Status::Inactive(Inactive::Expired)
-        } else {
-            Status::Active
-        }
+        Status::of_standing(standing(token.enabled, token.expiration_date, now))
     }
 
     /// What an ActiveGate token's metadata says (it has no `enabled` flag).
     pub fn of_active_gate_token(token: &ActiveGateToken, now: DateTime<Utc>) -> Status {
-        if expiry_status(token.expiration_date, now).is_usable() {
-            Status::Active
-        } else {
-            Status::Inactive(Inactive::Expired)
+        Status::of_standing(standing(None, token.expiration_date, now))
+    }
+
+    fn of_standing(standing: Standing) -> Status {
+        match standing {
+            Standing::Disabled => Status::Inactive(Inactive::Disabled),
+            Standing::Expired => Status::Inactive(Inactive::Expired),
+            Standing::ExpiringSoon | Standing::Active => Status::Active,
         }
     }
 

@@ -24,6 +24,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::ViewProps;
+use crate::components::download::download;
 use crate::components::results::Results;
 use crate::components::settings::Settings;
 use crate::components::{input_value, Ids};
@@ -164,8 +165,8 @@ pub fn InventoryView(props: &ViewProps) -> Html {
             };
             download(
                 &file_name(what, environment, Utc::now(), format),
-                &text,
                 format.media_type(),
+                &text,
             );
         })
     };
@@ -530,29 +531,4 @@ fn progress(state: &State, on_stop: Callback<MouseEvent>, on_resume: Callback<Mo
             { failure }
         </section>
     }
-}
-
-/// Saves `text` as a file: a Blob, an object URL, a click on a temporary link.
-fn download(name: &str, text: &str, media_type: &str) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(media_type);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Ok(a) = document
-        .create_element("a")
-        .map(|a| a.unchecked_into::<web_sys::HtmlAnchorElement>())
-    {
-        a.set_href(&url);
-        a.set_download(name);
-        a.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
 }

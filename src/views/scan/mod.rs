@@ -1132,7 +1132,7 @@ fn exports(
                     // Named after the page's environment; tokens checked elsewhere are in the rows.
                     let env = page.clone().unwrap_or_else(EnvironmentUrl::same_origin);
                     let name = export::file_name("scan", &env, now, format);
-                    save(
+                    crate::components::download::download(
                         &name,
                         format.media_type(),
                         &export::write(format, outcomes.iter()),
@@ -1188,30 +1188,4 @@ fn LazyCopy(props: &LazyCopyProps) -> Html {
             <span class="dtc-visually-hidden" aria-live="polite">{ if *copied { " to the clipboard" } else { "" } }</span>
         </button>
     }
-}
-
-/// Offers `text` as a download named `name`.
-fn save(name: &str, media_type: &str, text: &str) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let parts = js_sys::Array::of1(&text.into());
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(media_type);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Some(a) = document
-        .create_element("a")
-        .ok()
-        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-    {
-        a.set_href(&url);
-        a.set_download(name);
-        a.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
 }
