@@ -472,12 +472,11 @@ pub fn open_card(
     else {
         return;
     };
-    let (Some(environment), Ok(token)) = (
-        state.load.environment.clone(),
-        dt_core::token::parse(&token_id),
-    ) else {
+    let Some(environment) = state.load.environment.clone() else {
         return;
     };
+    // An ID the parser refuses (a server's own format) opens a card that says so, not nothing.
+    let token = dt_core::token::parse(&token_id);
     let Ok(abort) = AbortController::new() else {
         return;
     };
@@ -498,19 +497,25 @@ pub fn open_card(
     }
     let access_token = state.access_token.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let request = CheckRequest {
-            environment: &environment,
-            token: &token,
-            access_token: Some(access_token.as_str()),
-            timeout: DEFAULT_TIMEOUT,
-        };
         // A row read through the v1 list is opened through v1 as well: its list was chosen
         // because the access token may read v1 (`TenantTokenManagement`) and not v2, and the ID
         // alone (`dt0c01.…`) would pick v2's `GET /apiTokens/{id}`, refused with 403.
-        let result = if kind == dt_core::inventory::Kind::ApiTokenV1 {
-            v1_card(&environment, &token_id, &access_token, &abort).await
-        } else {
-            client::check(request, &abort).await
+        let result = match (kind, &token) {
+            (dt_core::inventory::Kind::ApiTokenV1, _) => {
+                v1_card(&environment, &token_id, &access_token, &abort).await
+            }
+            (_, Ok(token)) => {
+                let request = CheckRequest {
+                    environment: &environment,
+                    token,
+                    access_token: Some(access_token.as_str()),
+                    timeout: DEFAULT_TIMEOUT,
+                };
+                client::check(request, &abort).await
+            }
+            (_, Err(_)) => Err(CheckError::NotPossible {
+                reason: "This row's ID is not in a form the checker can look up.",
+            }),
         };
         // Aborted: the card closed, another opened, or the view was left.
         if !matches!(
