@@ -78,11 +78,14 @@ async function expectNoSecret(page, secrets, consoleMessages = []) {
   surfaces.console = consoleMessages.join("\n");
   // Every run of 8 characters of each secret part, not only its start: a mask that showed the
   // tail, or a text quoting the middle, is a leak too.
+  // (The sandbox's demo secrets are words padded with 2s, like their IDs: a run that is also
+  // in the token's own ID, which is safe to show, proves nothing.)
   for (const secret of secrets) {
-    const part = secret.split(".")[2].toUpperCase();
+    const [, id, part] = secret.toUpperCase().split(".");
     for (const [where, text] of Object.entries(surfaces)) {
       const haystack = String(text).toUpperCase();
       for (let i = 0; i + 8 <= part.length; i++) {
+        if (id.includes(part.slice(i, i + 8))) continue;
         const at = haystack.indexOf(part.slice(i, i + 8));
         expect(at, `a secret in ${where} (characters ${i}-${i + 7})`).toBe(-1);
       }
