@@ -11,7 +11,7 @@ import { spawn } from "node:child_process";
 
 const BASE = Number(process.env.PORT_BASE || 18180);
 const ADMIN = "ADMINBENCHSECRET22222222222222222222222222222222222222222222222222".slice(0, 64);
-const ADMIN_TOKEN = `dt0c01.SANDBOXADMIN2222222222222.${ADMIN}`;
+const ADMIN_TOKEN = `dt0c01.SANDBOXADMIN222222222222.${ADMIN}`;
 const sandboxes = [];
 
 async function sandbox(port, args) {

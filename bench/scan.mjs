@@ -18,7 +18,7 @@ const ROOT = new URL("..", import.meta.url).pathname;
 const PORT = Number(process.env.PORT_BASE || 18180) + 40;
 const APP = `http://127.0.0.1:${PORT}`;
 const ADMIN = "BENCHADMINSECRET" + "2".repeat(48);
-const ADMIN_TOKEN = `dt0c01.SANDBOXADMIN2222222222222.${ADMIN}`;
+const ADMIN_TOKEN = `dt0c01.SANDBOXADMIN222222222222.${ADMIN}`;
 const CONTROL = { Authorization: `Api-Token ${ADMIN_TOKEN}` };
 const only = process.argv[2]; // "checks" or "files": one part only
 // Dynatrace's own search pattern (shared/dynatrace/README.md, "Token format").

@@ -750,14 +750,10 @@ impl Sort {
 
 /// The free-text filter as typed. Matching is case-insensitive over name, ID and owner.
 ///
-/// Typed by a person, so possibly a token: what may be written into a link is decided here,
-/// once. A token ID is shared in its normal form (`dt0c01.ST2EY72KQINMH574WMNVI7YN`);
-/// text that reads as a token in any way ([`looks_like_token`]: the parser, the scanner, a
-/// `dt0` prefix, a long run of letters and digits) or that [`redact`] would hide, never is.
+/// Typed by a person, so possibly a secret: what may be written into a link is decided here,
+/// once. A token ID is shared in its normal form (`dt0c01.ST2EY72KQINMH574WMNVI7YN`); any
+/// other text never is. A full token pasted there finds its row: it is matched by its ID.
 /// `Debug` shows neither the text nor its length.
-///
-/// [`looks_like_token`]: crate::dynatrace::environment::looks_like_token
-/// [`redact`]: crate::text::redact
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Query {
     text: String,
@@ -779,8 +775,14 @@ impl fmt::Debug for Query {
 
 impl Query {
     pub fn new(text: &str) -> Query {
-        let mut needle = Vec::with_capacity(text.len());
-        push_folded(text.trim(), &mut needle);
+        // A full token is looked for by its ID: rows hold IDs, never secrets.
+        let parsed = crate::token::parse(text.trim()).ok();
+        let sought = match &parsed {
+            Some(token) if token.secret().is_some() && !token.id().is_empty() => token.id(),
+            _ => text.trim(),
+        };
+        let mut needle = Vec::with_capacity(sought.len());
+        push_folded(sought, &mut needle);
         Query {
             text: text.to_owned(),
             needle: String::from_utf8(needle).unwrap_or_default(),
@@ -797,26 +799,20 @@ impl Query {
         self.needle.is_empty()
     }
 
-    /// Whether a link may carry it (the view says "not kept in the link" otherwise).
+    /// Whether a link may carry it (the view says "not kept in the address" otherwise).
     pub fn is_shareable(&self) -> bool {
         self.shared.is_some()
     }
 }
 
-/// What of a typed filter may go into a link: a token ID in its normal form, or text that
-/// cannot be a token or a piece of a secret; nothing else.
+/// What of a typed filter may go into a link: a token ID (prefix and public part, which the
+/// project treats as safe to show) in its normal form; nothing else. Anything typed may be a
+/// secret, and no rule can tell a password or a passphrase from a name (`Pa$$w0rd!` passes every
+/// heuristic), so other text filters the table but never reaches the address.
 fn shareable(text: &str) -> Option<String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return None;
-    }
-    if let Ok(token) = crate::token::parse(text) {
-        let is_id = token.secret().is_none() && !token.id().is_empty();
-        return is_id.then(|| token.id().to_owned());
-    }
-    let safe =
-        !crate::dynatrace::environment::looks_like_token(text) && crate::text::redact(text) == text;
-    safe.then(|| text.to_owned())
+    let token = crate::token::parse(text.trim()).ok()?;
+    let is_id = token.secret().is_none() && !token.id().is_empty();
+    is_id.then(|| token.id().to_owned())
 }
 
 /// A set of kinds; empty lets every kind through.

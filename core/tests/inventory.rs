@@ -509,7 +509,7 @@ fn the_address_round_trip() {
     assert_eq!(View::from_hash("#/inventory"), view);
     assert_eq!(View::from_hash(""), view);
 
-    view.filter.set_text("ci deploy");
+    view.filter.set_text("dt0c01.ST2EY72KQINMH574WMNVI7YN");
     view.filter.findings.insert(Finding::NeverUsed);
     view.filter.findings.insert(Finding::Expired);
     view.filter.kinds.insert(Kind::ActiveGate);
@@ -522,7 +522,7 @@ fn the_address_round_trip() {
     let hash = view.to_hash();
     assert_eq!(
         hash,
-        "#/inventory?q=ci%20deploy&finding=expired,never-used&kind=v2,activegate&risk=token-management&sort=-lastUsed"
+        "#/inventory?q=dt0c01.ST2EY72KQINMH574WMNVI7YN&finding=expired,never-used&kind=v2,activegate&risk=token-management&sort=-lastUsed"
     );
     assert_eq!(View::from_hash(&hash), view);
     assert_eq!(
@@ -530,11 +530,17 @@ fn the_address_round_trip() {
         view
     );
 
-    // Lenient: unknown keys and values skipped, `+` for a space, odd encodings.
+    // Lenient: unknown keys and values skipped, `+` for a space, odd encodings; text that is
+    // not a token ID (a crafted or old link) does not become the filter.
     let odd = View::from_hash(
         "#/inventory?x=1&finding=expired,,nope&kind=V2,v1&sort=sideways&q=ci+deploy&junk",
     );
-    assert_eq!(odd.filter.query().text(), "ci deploy");
+    assert!(odd.filter.query().is_empty());
+    let spaced = View::from_hash("#/inventory?q=+dt0c01.ST2EY72KQINMH574WMNVI7YN+");
+    assert_eq!(
+        spaced.filter.query().text(),
+        " dt0c01.ST2EY72KQINMH574WMNVI7YN "
+    );
     assert_eq!(
         odd.filter.findings.iter().collect::<Vec<_>>(),
         [Finding::Expired]
@@ -560,6 +566,10 @@ fn the_address_never_carries_a_token() {
         "GDFPBEJYMODIDAEX".to_owned(),
         format!("dt0c01.{public}.{}", &secret[..30]),
         public.to_owned(),
+        // Not token-shaped at all, and still possibly a secret: nothing typed is shared.
+        "Pa$$w0rd!".to_owned(),
+        "correct horse battery staple".to_owned(),
+        "jane.doe".to_owned(),
     ] {
         view.filter.set_text(&typed);
         assert!(!view.filter.query().is_shareable(), "{typed}");
@@ -605,8 +615,8 @@ fn a_view() -> impl Strategy<Value = View> {
 }
 
 proptest! {
-    /// Whatever the view, what is written reads back as the same view (the words are plain, so
-    /// the text is shared; blank text is no text).
+    /// Whatever the view, what is written reads back as the same view (typed words are never
+    /// shared, so they read back as no text).
     #[test]
     fn views_round_trip(view in a_view()) {
         let back = View::from_hash(&view.to_hash());

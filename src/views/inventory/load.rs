@@ -166,13 +166,24 @@ pub fn resume(state: &State, loader: &Shared, dispatcher: UseReducerDispatcher<S
         return;
     };
     dispatcher.dispatch(Action::Resumed(load.id));
+    let mut step = step;
     if step == Step::V1Details {
         let pool = loader.borrow().pool.clone();
         if let Some(pool) = pool {
-            // Details that failed for good are tried again; the rest were paused.
-            pool.add(load.failed_details.iter().copied());
-            pool.resume();
-            return;
+            let all_in = pool.progress().phase == crate::client::pool::Phase::Finished;
+            if !all_in || !load.failed_details.is_empty() {
+                // Details that failed for good are tried again; the rest were paused. When
+                // the pool finishes again, the list after the details starts (`details`).
+                pool.add(load.failed_details.iter().copied());
+                pool.resume();
+                return;
+            }
+            // Every detail was in, and the list after them had not answered when the load
+            // stopped (the load's `next` still names the details then): go on with that list.
+            match plan.after(&Step::V1Details) {
+                Some(next) => step = next,
+                None => return dispatcher.dispatch(Action::Finished(load.id)),
+            }
         }
     }
     run(load.id, plan, step, client, loader.clone(), dispatcher);
@@ -411,6 +422,8 @@ fn details(
         move |progress: crate::client::pool::Progress| {
             batch.borrow_mut().progress = Some(progress);
             if progress.phase != crate::client::pool::Phase::Finished {
+                // Running again (failed details re-added on Resume): its next finish goes on.
+                finished.set(false);
                 schedule();
                 return;
             }
@@ -449,22 +462,21 @@ pub fn open_card(
 ) {
     let id = state.next_request_id();
     // `row` comes from a click on an earlier render; the store may have been cleared since.
-    let Some(token_id) = state
+    let Some((token_id, kind)) = state
         .store
         .0
         .borrow()
         .rows()
         .get(row as usize)
-        .map(|r| r.id.to_string())
+        .map(|r| (r.id.to_string(), r.kind))
     else {
         return;
     };
-    let (Some(environment), Ok(token)) = (
-        state.load.environment.clone(),
-        dt_core::token::parse(&token_id),
-    ) else {
+    let Some(environment) = state.load.environment.clone() else {
         return;
     };
+    // An ID the parser refuses (a server's own format) opens a card that says so, not nothing.
+    let token = dt_core::token::parse(&token_id);
     let Ok(abort) = AbortController::new() else {
         return;
     };
@@ -485,13 +497,26 @@ pub fn open_card(
     }
     let access_token = state.access_token.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let request = CheckRequest {
-            environment: &environment,
-            token: &token,
-            access_token: Some(access_token.as_str()),
-            timeout: DEFAULT_TIMEOUT,
+        // A row read through the v1 list is opened through v1 as well: its list was chosen
+        // because the access token may read v1 (`TenantTokenManagement`) and not v2, and the ID
+        // alone (`dt0c01.…`) would pick v2's `GET /apiTokens/{id}`, refused with 403.
+        let result = match (kind, &token) {
+            (dt_core::inventory::Kind::ApiTokenV1, _) => {
+                v1_card(&environment, &token_id, &access_token, &abort).await
+            }
+            (_, Ok(token)) => {
+                let request = CheckRequest {
+                    environment: &environment,
+                    token,
+                    access_token: Some(access_token.as_str()),
+                    timeout: DEFAULT_TIMEOUT,
+                };
+                client::check(request, &abort).await
+            }
+            (_, Err(_)) => Err(CheckError::NotPossible {
+                reason: "This row's ID is not in a form the checker can look up.",
+            }),
         };
-        let result = client::check(request, &abort).await;
         // Aborted: the card closed, another opened, or the view was left.
         if !matches!(
             result,
@@ -500,4 +525,21 @@ pub fn open_card(
             dispatcher.dispatch(Action::CardFinished(id, result));
         }
     });
+}
+
+/// A v1 row's card: `GET /api/v1/tokens/{id}` with the access token, as the v1 details were read.
+async fn v1_card(
+    environment: &dt_core::dynatrace::EnvironmentUrl,
+    id: &str,
+    access_token: &str,
+    abort: &AbortController,
+) -> Result<client::Metadata, CheckError> {
+    let client = Client::new(
+        environment,
+        access_token.trim(),
+        "access token",
+        DEFAULT_TIMEOUT,
+        abort,
+    )?;
+    Ok(client::Metadata::Legacy(client.v1_token(id).await?))
 }

@@ -97,8 +97,6 @@ struct Checks {
     /// By token index (a `Vec`, not a map: a map type of its own costs the page its code).
     jobs: Rc<RefCell<Vec<Option<Job>>>>,
     inbox: Rc<RefCell<Inbox>>,
-    /// The timeout the pool's client was built with.
-    timeout: Duration,
 }
 
 /// Answers waiting to be delivered. A thousand answers redrawn one by one would keep the main
@@ -192,6 +190,17 @@ pub fn ScanView(props: &ViewProps) -> Html {
                 *checks.borrow().inbox.borrow_mut() = Inbox::default();
             }
         })
+    }
+
+    {
+        // An edit of the environment or the access token ends the checks under way: queued,
+        // paused and retrying look-ups were made for the old pair, and must not reach the old
+        // environment, nor carry the old access token, afterwards. Unchecked tokens wait for
+        // the next "Check tokens"; answers already in keep where they were checked. (The first
+        // run, at mount, finds no pool.)
+        let (checks, state) = (checks.clone(), state.clone());
+        let edited = (environment.clone(), (*access_token).clone());
+        use_effect_with(edited, move |_| stop_checks(&checks, &state))
     }
 
     let on_text = {
@@ -507,7 +516,9 @@ fn start_checks(
     };
     for (i, token) in result.tokens.iter().enumerate() {
         let check = state.checks.get(i).cloned().unwrap_or_default();
-        if check.queued || check.status.is_some() {
+        // A known answer stands; an unknown one (timeout, no access token yet, ...) is what
+        // "check again" in its explanation asks for.
+        if check.queued || matches!(check.status, Some(Status::Active | Status::Inactive(_))) {
             continue;
         }
         let Ok(environment) = target(state, &result, token, page) else {
@@ -571,16 +582,14 @@ fn start_checks(
     }
     state.dispatch(Action::Queued(keys.clone()));
     let existing = checks.borrow().pool.clone();
-    let same_timeout = checks.borrow().timeout == timeout;
     let pool = match existing {
-        // A pool at work takes more; a finished one is rebuilt, so that a changed timeout
-        // (only editable between runs) is used.
+        // A pool at work takes more, with the timeout it started with (replacing it would
+        // strand its queued tokens); a finished one is rebuilt, so that a changed timeout is used.
         Some(pool)
-            if same_timeout
-                && matches!(
-                    pool.progress().phase,
-                    PoolPhase::Running | PoolPhase::Paused
-                ) =>
+            if matches!(
+                pool.progress().phase,
+                PoolPhase::Running | PoolPhase::Paused
+            ) =>
         {
             pool
         }
@@ -634,7 +643,6 @@ fn start_checks(
             let pool = Pool::new(client, concurrency, work, on_result, on_progress);
             let mut checks = checks.borrow_mut();
             checks.pool = Some(pool.clone());
-            checks.timeout = timeout;
             pool
         }
     };
@@ -650,10 +658,15 @@ async fn run(client: &Client, job: &Job) -> Result<Found, CallError> {
                 .await;
             match (own, access) {
                 (Err(CallError::Api(ApiError::Unauthorized { .. })), Some(access)) => {
-                    let by_id = client
-                        .for_call(&job.environment, access.expose(), "access token")?
-                        .api_token(id)
-                        .await;
+                    // The 401 is known; an access token that can't be sent adds nothing to it.
+                    let Ok(by_access) =
+                        client.for_call(&job.environment, access.expose(), "access token")
+                    else {
+                        return Ok(Found::Refused(Err(ApiError::Unauthorized {
+                            message: None,
+                        })));
+                    };
+                    let by_id = by_access.api_token(id).await;
                     match by_id {
                         Ok(t) => Ok(Found::Refused(Ok(t))),
                         Err(CallError::Api(e)) => Ok(Found::Refused(Err(e))),
@@ -703,9 +716,11 @@ fn conclude(
             (Some(Status::Unknown(Unknown::Unreadable)), None, None)
         }
         // The access token holds a character a header can't carry.
-        Err(CallError::Refused(Refused::NotSendable { .. })) => {
-            (Some(Status::Unknown(Unknown::AccessToken)), None, None)
-        }
+        Err(CallError::Refused(Refused::NotSendable { .. })) => (
+            Some(Status::Unknown(Unknown::AccessTokenNotSendable)),
+            None,
+            None,
+        ),
     }
 }
 
