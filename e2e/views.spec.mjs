@@ -5,7 +5,7 @@
 // Service workers are blocked here, so that every request seen is the page's own (the worker
 // precaches the modules after a first visit; e2e/offline.spec.mjs tests that).
 import { test, expect } from "@playwright/test";
-import { EXAMPLE_TOKEN } from "./env.mjs";
+import { EXAMPLE_TOKEN, PORTS, ADMIN_TOKEN } from "./env.mjs";
 import { failOnCspViolations, cspViolations, paste } from "./helpers.mjs";
 
 test.use({ serviceWorkers: "block" });
@@ -57,6 +57,27 @@ test("#/ loads no view module; opening a view loads its own module, once", async
   expect(seen.sort()).toEqual(["dt-inventory.js", "dt-inventory_bg.wasm", "dt-scan.js", "dt-scan_bg.wasm"]);
   expect(await cspViolations(page)).toEqual([]);
   expect(errors).toEqual([]);
+});
+
+test("an event in a view module reaches the module's listeners only, and the page's own still work", async ({ page }) => {
+  await failOnCspViolations(page);
+  await page.goto("/#/inventory");
+  await expect(page.getByRole("heading", { name: "Which lists" })).toBeVisible();
+  const theme = page.locator(".dtc");
+  await expect(theme).toHaveAttribute("data-theme", "light");
+  await page.getByLabel("Environment URL").fill(`http://127.0.0.1:${PORTS.tokens}`);
+  await page.getByLabel("Access token", { exact: true }).fill(ADMIN_TOKEN);
+  // With the page's and the module's Yew trees under one id, this click also ran the page's
+  // listener with the same listener id, its theme toggle (src/views/module.rs).
+  await page.getByRole("button", { name: "Check access" }).click();
+  await expect(page.getByRole("button", { name: "Load tokens" })).toBeVisible();
+  await expect(theme).toHaveAttribute("data-theme", "light");
+  await page.getByRole("button", { name: "Dark mode" }).click();
+  await expect(theme).toHaveAttribute("data-theme", "dark");
+  await page.getByRole("button", { name: "Load tokens" }).click();
+  await expect(page.getByTestId("progress-words")).toContainText("All loaded.", { timeout: 60_000 });
+  await expect(theme).toHaveAttribute("data-theme", "dark");
+  expect(await cspViolations(page)).toEqual([]);
 });
 
 test("a module that does not download or does not start: a specific message, Retry, and the checker still works", async ({ page }) => {

@@ -58,6 +58,8 @@ pub fn start() {
     };
     // The page only: a widget's host page owns its own origin, and must not get our worker.
     page::register_service_worker();
+    // The view modules' Yew apps mark their elements with tree id 1; the page's must differ.
+    views::module::leave_tree_id_1();
     let environment = page::initial_environment(&element);
     let token = page::initial_token_id();
     yew::Renderer::<App>::with_root_and_props(

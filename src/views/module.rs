@@ -2,20 +2,23 @@
 //! hands across ([`options_to_js`], read back by [`options_from_js`]: one contract, in one
 //! place), and [`Module`], which a module crate keeps to show its view.
 //!
-//! A module keeps ONE Yew app for its whole life, and `unmount` only empties it: Yew never
-//! removes the listeners it puts on the element it renders into (see `widget.rs`), so a new app
-//! per visit would leave a set behind each time. Its `<div>` is made once, moved into the page's
+//! A module keeps ONE Yew app for its whole life, and `unmount` only empties it: a second app
+//! would take tree id 2, the page's (below), and Yew never removes the listeners it puts on the
+//! element it renders into (see `widget.rs`), so a new app per visit would also leave a set
+//! behind each time. Its `<div>` is made once, moved into the page's
 //! element at each `mount`, and the view is dropped (its loads stopped, its memory of any access
 //! token gone) by rendering nothing.
 //!
-//! Two Yew instances in one document (the page's and a module's, each with its own memory): both
-//! handle events in the capture phase on their root, and each marks its root with a subtree id
-//! (`__yew_subtree_root_id`) from a counter of its own. Yew 0.23 gives an event to the tree whose
-//! id the nearest marked ancestor of the target carries, and caches that id on the event. The
-//! page's root and a module's first root are both id 1: the page then runs only its own
-//! listeners from the module's `<div>` upwards (there are none), and the module its own below.
-//! An id the page does not have (a second root) would make the page leave the event alone.
-//! `e2e/views.spec.mjs` types and clicks in a view opened twice.
+//! Two Yew instances in one document (the page's and a module's, each with its own memory) must
+//! not take each other's events. Both listen in the capture phase on their root, so the page's
+//! sees every event of the module's view first. Yew marks each element that has listeners with
+//! its tree's id (`__yew_subtree_id`, from a counter per wasm instance) and a listener id (from
+//! another counter), and handles an event only when the nearest marked element carries its own
+//! tree's id; then it looks the listener ids up in its own registry. With equal tree ids the
+//! page's Yew ran ITS listeners for the module's listener ids: a click on the inventory's "Check
+//! access" toggled the page's theme (measured; e2e/views.spec.mjs holds it). So the ids differ:
+//! a module has one root for its whole life, id 1, and the page gives id 1 away before its own
+//! root ([`leave_tree_id_1`]), so that the page's trees are 2 and up.
 //!
 //! Nothing secret crosses: the options are the environment URL (the page's starting one), the
 //! view's query (its filters, as in the address), the element id prefix and the capabilities.
@@ -74,6 +77,24 @@ pub fn options_from_js(options: &JsValue) -> Result<ViewProps, String> {
         environment: text("environment")?,
         query: text("query")?,
     })
+}
+
+/// Makes (and drops) an empty Yew app on an element of its own, which takes tree id 1 in this
+/// wasm instance: called by the page before it mounts, so that no tree of the page shares an id
+/// with a view module's (see above).
+pub fn leave_tree_id_1() {
+    #[function_component]
+    fn Nothing() -> Html {
+        Html::default()
+    }
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("div").ok());
+    if let Some(element) = element {
+        yew::Renderer::<Nothing>::with_root(element)
+            .render()
+            .destroy();
+    }
 }
 
 #[derive(Clone, PartialEq, Properties)]
