@@ -7,6 +7,9 @@
 //      and the longest main-thread block (a 1 ms heartbeat), then the same bytes scanned by the
 //      browser's own RegExp with Dynatrace's published pattern, as a ratio.
 // Figures only, never pass/fail. Needs dist/ (trunk build --release) and target/debug/dt-sandbox.
+// `node bench/scan.mjs trace`: what the longest main-thread tasks of each file scan are, from a
+// Chrome trace (the task, where it was posted from, and its longest parts), to measure a block
+// before changing anything about it.
 import { chromium } from "@playwright/test";
 import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, statSync } from "node:fs";
@@ -20,7 +23,7 @@ const APP = `http://127.0.0.1:${PORT}`;
 const ADMIN = "BENCHADMINSECRET" + "2".repeat(48);
 const ADMIN_TOKEN = `dt0c01.SANDBOXADMIN2222222222222.${ADMIN}`;
 const CONTROL = { Authorization: `Api-Token ${ADMIN_TOKEN}` };
-const only = process.argv[2]; // "checks" or "files": one part only
+const only = process.argv[2]; // "checks", "files" or "trace": one part only
 // Dynatrace's own search pattern (shared/dynatrace/README.md, "Token format").
 const DYNATRACE_PATTERN = "dt0[a-zA-Z]{1}[0-9]{2}\\.[A-Z0-9]{24}\\.[A-Z0-9]{64}";
 
@@ -173,8 +176,56 @@ async function bigFiles() {
   return { plain, gz };
 }
 
-async function scanFile(browser, path) {
+/** The longest tasks of the page's main thread while it scanned, and what took their time: the
+ * trace's own events, and the functions the CPU profiler sampled inside the task (wasm ones too). */
+function longestTasks(trace, profile, from, to) {
+  const events = JSON.parse(trace.toString("utf8")).traceEvents;
+  const mains = new Set(events.filter((e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain").map((e) => `${e.pid}:${e.tid}`));
+  const spans = events.filter((e) => e.ph === "X" && e.dur && mains.has(`${e.pid}:${e.tid}`));
+  // The scan's window in trace time: the page's own marks.
+  const mark = (name) => events.find((e) => e.name === "TimeStamp" && e.args?.data?.message === name)?.ts;
+  const [t0, t1] = [mark(from), mark(to)];
+  const tasks = spans
+    .filter((e) => (e.name === "ThreadControllerImpl::RunTask" || e.name === "RunTask") && (!t0 || e.ts >= t0) && (!t1 || e.ts <= t1))
+    .sort((a, b) => b.dur - a.dur)
+    .slice(0, 3);
+  const describe = (e) => {
+    const d = e.args?.data ?? {};
+    const what = [d.functionName, d.url && d.url.split("/").pop(), d.type, e.args?.src_func && `posted from ${e.args.src_file?.split("/").slice(-2).join("/")}:${e.args.src_func}`].filter(Boolean).join(" ");
+    return `${e.name}${what ? ` (${what})` : ""} ${(e.dur / 1000).toFixed(1)} ms`;
+  };
+  return tasks.map((task) => {
+    const inside = spans.filter((e) => e !== task && e.pid === task.pid && e.tid === task.tid && e.ts >= task.ts && e.ts + e.dur <= task.ts + task.dur);
+    const parts = inside.sort((a, b) => b.dur - a.dur).slice(0, 8).map(describe);
+    // Self time per function among the samples inside the task (same clock as the trace).
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const self = new Map();
+    let at = profile.startTime;
+    profile.samples.forEach((id, i) => {
+      at += profile.timeDeltas[i];
+      if (at < task.ts || at > task.ts + task.dur) return;
+      const f = byId.get(id).callFrame;
+      const name = `${f.functionName || "(anonymous)"}${f.url ? ` ${f.url.split("/").pop()}` : ""}`;
+      self.set(name, (self.get(name) ?? 0) + 1);
+    });
+    const total = [...self.values()].reduce((a, b) => a + b, 0) || 1;
+    const functions = [...self].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([n, c]) => `${n} ${((100 * c) / total).toFixed(0)}%`);
+    return `${describe(task)}, ${t0 ? ((task.ts - t0) / 1e6).toFixed(2) : "?"} s in; longest parts: ${parts.join("; ")}; sampled: ${functions.join(", ")}`;
+  });
+}
+
+async function scanFile(browser, path, trace = false) {
   const page = await openScan(browser);
+  let cdp;
+  if (trace) {
+    cdp = await page.context().newCDPSession(page);
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+    await cdp.send("Profiler.start");
+    await browser.startTracing(page, {
+      categories: ["toplevel", "devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "v8", "blink", "disabled-by-default-v8.gc"],
+    });
+  }
   await page.getByLabel("Files to scan").setInputFiles(path);
   await page.evaluate(() => {
     // A 1 ms heartbeat: the longest gap between beats is the longest the main thread was busy.
@@ -190,12 +241,20 @@ async function scanFile(browser, path) {
   });
   await page.waitForTimeout(50);
   const started = await page.evaluate(() => performance.now());
+  await page.evaluate(() => console.timeStamp("scan-start"));
   await page.getByRole("button", { name: "Scan", exact: true }).click();
   await page.getByTestId("scan-progress").filter({ hasText: "Scan done" }).waitFor({ timeout: 600_000 });
   const result = await page.evaluate((t0) => {
     window.__beat.on = false;
+    console.timeStamp("scan-end");
     return { ms: performance.now() - t0, longest: window.__beat.longest, at: window.__beat.at - t0, status: document.querySelector("[data-testid=scan-progress]").innerText };
   }, started);
+  if (trace) {
+    const { profile } = await cdp.send("Profiler.stop");
+    result.tasks = longestTasks(await browser.stopTracing(), profile, "scan-start", "scan-end");
+    await page.close();
+    return result;
+  }
   const bytes = statSync(path).size;
   // References from the same page: the heartbeat on an idle page for as long (what this machine
   // itself costs the 1 ms timer), and reading the same stream without scanning it.
@@ -248,6 +307,15 @@ async function scanFile(browser, path) {
   return { ...result, bytes, regex, reference };
 }
 
+async function traces(browser) {
+  const { plain, gz } = await bigFiles();
+  for (const path of [plain, gz]) {
+    const r = await scanFile(browser, path, true);
+    console.log(`${path.split("/").pop()}: longest main-thread block ${r.longest.toFixed(0)} ms (heartbeat), ${(r.at / 1000).toFixed(2)} s in (scan ${(r.ms / 1000).toFixed(2)} s, traced)`);
+    for (const task of r.tasks) console.log(`  ${task}`);
+  }
+}
+
 async function files(browser) {
   const { plain, gz } = await bigFiles();
   for (const path of [plain, gz]) {
@@ -275,8 +343,11 @@ try {
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-timer-throttling"],
   });
-  if (only !== "files") await checks(browser);
-  if (only !== "checks") await files(browser);
+  if (only === "trace") await traces(browser);
+  else {
+    if (only !== "files") await checks(browser);
+    if (only !== "checks") await files(browser);
+  }
 } finally {
   await browser?.close();
   sandbox.kill();
