@@ -24,6 +24,7 @@ const ADMIN = "BENCHADMINSECRET" + "2".repeat(48);
 const ADMIN_TOKEN = `dt0c01.SANDBOXADMIN2222222222222.${ADMIN}`;
 const CONTROL = { Authorization: `Api-Token ${ADMIN_TOKEN}` };
 const only = process.argv[2]; // "checks", "files" or "trace": one part only
+const DEPTH = Number(process.env.DEPTH || 1); // trace: frames shown of each sampled stack
 // Dynatrace's own search pattern (shared/dynatrace/README.md, "Token format").
 const DYNATRACE_PATTERN = "dt0[a-zA-Z]{1}[0-9]{2}\\.[A-Z0-9]{24}\\.[A-Z0-9]{64}";
 
@@ -199,17 +200,25 @@ function longestTasks(trace, profile, from, to) {
     const parts = inside.sort((a, b) => b.dur - a.dur).slice(0, 8).map(describe);
     // Self time per function among the samples inside the task (same clock as the trace).
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const parent = new Map(profile.nodes.flatMap((n) => (n.children ?? []).map((c) => [c, n.id])));
+    const frame = (id) => {
+      const f = byId.get(id).callFrame;
+      return `${f.functionName || "(anonymous)"}${f.url ? ` ${f.url.split("/").pop().replace("dt-token-checker", "")}` : ""}`;
+    };
     const self = new Map();
     let at = profile.startTime;
     profile.samples.forEach((id, i) => {
       at += profile.timeDeltas[i];
       if (at < task.ts || at > task.ts + task.dur) return;
-      const f = byId.get(id).callFrame;
-      const name = `${f.functionName || "(anonymous)"}${f.url ? ` ${f.url.split("/").pop()}` : ""}`;
+      // The sampled function and its callers (DEPTH frames), innermost first.
+      const stack = [];
+      for (let n = id; n !== undefined && stack.length < DEPTH; n = parent.get(n)) stack.push(frame(n));
+      const name = stack.join(" < ");
       self.set(name, (self.get(name) ?? 0) + 1);
     });
     const total = [...self.values()].reduce((a, b) => a + b, 0) || 1;
     const functions = [...self].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([n, c]) => `${n} ${((100 * c) / total).toFixed(0)}%`);
+    if (DEPTH > 1) return `${describe(task)}, ${t0 ? ((task.ts - t0) / 1e6).toFixed(2) : "?"} s in; sampled stacks:\n    ${functions.join("\n    ")}`;
     return `${describe(task)}, ${t0 ? ((task.ts - t0) / 1e6).toFixed(2) : "?"} s in; longest parts: ${parts.join("; ")}; sampled: ${functions.join(", ")}`;
   });
 }
