@@ -2,9 +2,10 @@
 // that the page's thread only scans.
 //
 // Why a worker: Chromium runs `DecompressionStream`'s inflate, and the stream plumbing around it,
-// on the thread that reads the stream. On the page that made one main-thread task of 68-116 ms
-// while the stream started (measured with a CDP trace, README "Figures"), over the 50 ms that
-// `make bench` allows. Here it blocks nobody. Plain JS, no wasm: the worker needs nothing of the
+// on the thread that reads the stream, each input chunk (`Blob.stream()` hands over up to 2 MiB)
+// in one go. On the page that was 72-108 ms of "DecompressionStream Inflate" inside one task (a
+// CDP trace: `node bench/scan.mjs trace`; README "Figures"), over the 50 ms that `make bench`
+// allows. Here it blocks nobody. Plain JS, no wasm: the worker needs nothing of the
 // scanner, and loads under the page's `worker-src 'self'`.
 //
 // Protocol (one file per worker; the page terminates the worker when the file is done, failed or

@@ -12,8 +12,8 @@
 //! main-thread block is the measure; README "Figures").
 //!
 //! `.gz` files are the exception, for the decompression only: the browser's `DecompressionStream`
-//! runs its inflate on the thread that reads it, in tasks the page cannot slice (measured: one
-//! task of 68-116 ms on the page). So a small worker in plain JS (`www/gunzip-worker.js`, no
+//! runs its inflate on the thread that reads it, in tasks the page cannot slice (measured with a
+//! CDP trace, `node bench/scan.mjs trace`: 72-108 ms of inflate inside one task). So a small worker in plain JS (`www/gunzip-worker.js`, no
 //! wasm) decompresses the file and hands over chunks of [`GZ_CHUNK`] bytes, transferred, not
 //! copied, at most [`GZ_AHEAD`] ahead of the scanner ([`Gunzip`]); the page only scans them. The
 //! worker lives as long as its file: done, failed or cancelled, it is terminated.
