@@ -66,12 +66,12 @@ async function scan(page) {
 const rows = (page) => page.getByTestId("scan-row");
 const rowOf = (page, token) => rows(page).filter({ hasText: masked(token) });
 
-/** Every surface a secret could leak to, but the scan's own text field (the person typed it). */
+/** Every surface a secret could leak to, the scan's own text field included (a scan empties it). */
 async function expectNoSecret(page, secrets, consoleMessages = []) {
   const surfaces = await leakSurfaces(page);
   surfaces.inputs = await page.evaluate(() =>
     [...document.querySelectorAll("input, textarea")]
-      .filter((el) => !/scan-text$|access-token$|token$/.test(el.id))
+      .filter((el) => !/access-token$|token$/.test(el.id))
       .map((el) => `${el.id}=${el.value}`)
       .join("\n"),
   );
@@ -179,7 +179,107 @@ test("a corrupt .gz file is named, and what came before is kept", async ({ page 
     { name: "plain.gz", mimeType: "application/gzip", buffer: Buffer.from("not gzip at all") },
   ]);
   await scan(page);
-  await expect(page.getByTestId("scan-problems")).toContainText("plain.gz: stopped: not a valid gzip file");
+  const problems = page.getByTestId("scan-problems");
+  await expect(problems).toContainText("plain.gz: stopped: not a valid gzip file");
+  await expect(problems).toContainText("cut.log.gz: stopped: not a valid gzip file, or cut off; what came before was scanned");
+  // The cut file's text came before its damaged end: its token is found.
+  await expect(rows(page)).toHaveCount(1);
+  await expect(rowOf(page, EXAMPLE_TOKEN)).toContainText("cut.log.gz:1:3");
+});
+
+/** Records every Worker the page starts, and whether it was terminated. */
+function watchWorkers() {
+  const Native = window.Worker;
+  window.dtWorkers = [];
+  window.Worker = class extends Native {
+    constructor(url, options) {
+      super(url, options);
+      const record = { url: String(url), terminated: false };
+      window.dtWorkers.push(record);
+      const terminate = this.terminate.bind(this);
+      this.terminate = () => {
+        record.terminated = true;
+        terminate();
+      };
+    }
+  };
+}
+
+test(".gz files are decompressed in a worker, which is gone when the file is done or the scan cancelled", async ({ page }) => {
+  await page.addInitScript(watchWorkers);
+  await openScan(page, { piece: 16 });
+  const block = `${"log line without tokens ".repeat(40)}\n`;
+  const big = gzipSync(Buffer.from(block.repeat(8000) + EXAMPLE_TOKEN));
+  await page.getByLabel("Files to scan").setInputFiles([{ name: "huge.log.gz", mimeType: "application/gzip", buffer: big }]);
+  await page.getByRole("button", { name: "Scan", exact: true }).click();
+  const progress = page.getByTestId("scan-progress");
+  await expect(progress).toContainText(/[1-9][0-9.]* (KB|MB) scanned/);
+  await page.getByRole("button", { name: "Cancel scan" }).click();
+  await expect(progress).toContainText("Scan cancelled");
+  await expect(rows(page)).toHaveCount(0);
+  const workers = () => page.evaluate(() => window.dtWorkers);
+  expect(await workers()).toEqual([{ url: "gunzip-worker.js", terminated: true }]);
+  // To the end: the file's token is found, and its worker is gone too.
+  await page.getByLabel("Files to scan").setInputFiles([
+    { name: "small.log.gz", mimeType: "application/gzip", buffer: gzipSync(Buffer.from(`a\nb ${EXAMPLE_TOKEN}\n`)) },
+  ]);
+  await scan(page);
+  await expect(rowOf(page, EXAMPLE_TOKEN)).toContainText("small.log.gz:2:3");
+  expect(await workers()).toEqual([
+    { url: "gunzip-worker.js", terminated: true },
+    { url: "gunzip-worker.js", terminated: true },
+  ]);
+});
+
+test("offline, a .gz file still scans: the gzip worker's script is precached with the app", async ({ page, context }) => {
+  await openScan(page);
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true }));
+    }
+  });
+  await context.setOffline(true);
+  try {
+    await page.reload();
+    await expect(page.getByLabel("Text to scan")).toBeVisible();
+    await page.getByLabel("Files to scan").setInputFiles([
+      { name: "offline.log.gz", mimeType: "application/gzip", buffer: gzipSync(Buffer.from(`x ${EXAMPLE_TOKEN}\n`)) },
+    ]);
+    await scan(page);
+    await expect(page.getByTestId("scan-problems")).toHaveCount(0);
+    await expect(rowOf(page, EXAMPLE_TOKEN)).toContainText("offline.log.gz:1:3");
+  } finally {
+    await context.setOffline(false);
+  }
+});
+
+test("pasted text is cleared from the field once the scan has it: no secret stays on screen or in the field", async ({ page }) => {
+  await openScan(page);
+  const [a, b] = [fresh(), fresh()];
+  const text = page.getByLabel("Text to scan");
+  await text.fill(`one ${a}\ntwo\nthree ${b}\n`);
+  await scan(page);
+  await expect(rowOf(page, a)).toBeVisible();
+  await expect(rowOf(page, b)).toContainText("pasted text:3:7");
+  await expect(text).toHaveValue("");
+  const note = page.getByTestId("scan-text-cleared");
+  await expect(note).toContainText("The pasted text (3 lines) went into the scan and was cleared from this field");
+  // Screen readers hear why the field is empty when they come back to it.
+  await expect(text).toHaveAttribute("aria-describedby", await note.getAttribute("id"));
+  await expectNoSecret(page, [a, b]);
+  // Undo in the field does not bring the text back.
+  await text.focus();
+  await page.keyboard.press("Control+z");
+  await expect(text).toHaveValue("");
+  // Typing again: the note goes, and the new text is what the next scan reads.
+  await text.fill(EXAMPLE_TOKEN);
+  await expect(note).toHaveCount(0);
+  await expect(text).not.toHaveAttribute("aria-describedby");
+  await scan(page);
+  await expect(rows(page)).toHaveCount(1);
+  await expect(text).toHaveValue("");
+  await expectNoSecret(page, [EXAMPLE_TOKEN, a, b]);
 });
 
 test("progress and cancel", async ({ page }) => {

@@ -41,7 +41,7 @@ use crate::components::cards::{ActiveGateCard, ApiTokenCard};
 use crate::components::copy::CopyButton;
 use crate::components::settings::{environment_edited, standing_note, Settings};
 use crate::components::Ids;
-use files::{Source, PIECE};
+use files::{Pasted, Source, PIECE};
 use gloo_timers::callback::Timeout;
 use state::{Action, Answer, Filter, Phase, ScanState, SortBy};
 
@@ -167,7 +167,10 @@ pub fn ScanView(props: &ViewProps) -> Html {
         Callback::from(move |text: String| access_token.set(text))
     };
     let state = use_reducer(ScanState::default);
-    let text = use_state(String::new);
+    // The text field is not state: its text is read once, when the scan starts, and the field
+    // is emptied then (`on_scan`). What stays is how many lines were taken, for the note.
+    let text_field = use_node_ref();
+    let pasted_lines = use_state(|| None::<usize>);
     let chosen = use_state(Vec::<web_sys::File>::new);
     let cancel_scan = use_mut_ref(|| Rc::new(Cell::new(false)));
     let checks = use_mut_ref(Checks::default);
@@ -204,13 +207,10 @@ pub fn ScanView(props: &ViewProps) -> Html {
     }
 
     let on_text = {
-        let text = text.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(area) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
-            {
-                text.set(area.value());
+        let pasted_lines = pasted_lines.clone();
+        Callback::from(move |_: InputEvent| {
+            if pasted_lines.is_some() {
+                pasted_lines.set(None);
             }
         })
     };
@@ -255,9 +255,10 @@ pub fn ScanView(props: &ViewProps) -> Html {
     };
 
     let on_scan = {
-        let (state, text, chosen, cancel_scan, checks) = (
+        let (state, text_field, pasted_lines, chosen, cancel_scan, checks) = (
             state.clone(),
-            text.clone(),
+            text_field.clone(),
+            pasted_lines.clone(),
             chosen.clone(),
             cancel_scan.clone(),
             checks.clone(),
@@ -270,8 +271,15 @@ pub fn ScanView(props: &ViewProps) -> Html {
             // Answers not yet delivered belong to the old scan's tokens.
             *checks.borrow().inbox.borrow_mut() = Inbox::default();
             let mut sources = Vec::new();
-            if !text.trim().is_empty() {
-                sources.push(Source::Text(Rc::from(text.as_str())));
+            // Pasted text may hold tokens: it goes from the field into the scan, and nowhere else
+            // (the field is emptied, and the scan overwrites its copy when done with it).
+            if let Some(area) = text_field.cast::<HtmlTextAreaElement>() {
+                let pasted = Pasted::new(area.value());
+                if !pasted.is_blank() {
+                    area.set_value("");
+                    pasted_lines.set(Some(pasted.lines()));
+                    sources.push(Source::Text(pasted));
+                }
             }
             sources.extend(chosen.iter().cloned().map(Source::File));
             if sources.is_empty() {
@@ -384,7 +392,13 @@ pub fn ScanView(props: &ViewProps) -> Html {
             <div class="dtc-field">
                 <label for={ids.id("scan-text")}>{ "Text to scan" }</label>
                 <textarea id={ids.id("scan-text")} class="dtc-input dtc-scan-text" rows="5" spellcheck="false" autocomplete="off"
-                    value={(*text).clone()} oninput={on_text} />
+                    ref={text_field} oninput={on_text}
+                    aria-describedby={pasted_lines.is_some().then(|| ids.id("scan-text-cleared"))} />
+                if let Some(lines) = *pasted_lines {
+                    <p class="dtc-hint" id={ids.id("scan-text-cleared")} data-testid="scan-text-cleared">
+                        { format!("The pasted text ({}) went into the scan and was cleared from this field, so that tokens in it are not left on screen. Paste it again to scan it again.", plural(lines, "line", "lines")) }
+                    </p>
+                }
             </div>
             <div class="dtc-field dtc-drop" data-over={if *dragging { "yes" } else { "no" }}
                 ondragover={on_drag.clone()} ondragenter={on_drag} ondragleave={on_leave} ondrop={on_drop}>
