@@ -8,6 +8,7 @@
 // target/debug/dt-sandbox. Ports: PORT_BASE + 40, 41.
 import { chromium } from "@playwright/test";
 import { spawn } from "node:child_process";
+import { startProfile } from "./profile.mjs";
 
 const BASE = Number(process.env.PORT_BASE || 18180);
 const ADMIN = "ADMINBENCHSECRET22222222222222222222222222222222222222222222222222".slice(0, 64);
@@ -15,7 +16,7 @@ const ADMIN_TOKEN = `dt0c01.SANDBOXADMIN2222222222222.${ADMIN}`;
 const sandboxes = [];
 
 async function sandbox(port, args) {
-  const p = spawn(process.env.SANDBOX || "target/release/dt-sandbox", ["--listen", `127.0.0.1:${port}`, "--admin-token", ADMIN, "--serve-dir", "dist", ...args], {
+  const p = spawn(process.env.SANDBOX || "target/release/dt-sandbox", ["--listen", `127.0.0.1:${port}`, "--admin-token", ADMIN, "--serve-dir", process.env.DIST || "dist", ...args], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   sandboxes.push(p);
@@ -50,6 +51,9 @@ try {
       }
     }).observe({ type: "longtask", buffered: false });
   });
+  // PROFILE=1: a CPU profile (CDP Profiler) and a trace (CDP Tracing) of the load, then what
+  // the longest main-thread task was made of (bench/profile.mjs).
+  const profiler = process.env.PROFILE ? await startProfile(page) : null;
   const t0 = Date.now();
   const clicked = await page.evaluate(() => performance.now());
   await page.getByRole("button", { name: "Load tokens" }).click();
@@ -58,6 +62,7 @@ try {
   await page.getByTestId("progress-words").filter({ hasText: "All loaded." }).waitFor({ timeout: 120_000 });
   const all = Date.now() - t0;
   const longest = await page.evaluate(() => window.__longest);
+  if (profiler) await profiler.report();
   if (process.env.VERBOSE) console.log("long tasks [start, ms]:", JSON.stringify(await page.evaluate(() => window.__long || [])), "clicked at", Math.round(clicked), "done at", await page.evaluate(() => Math.round(performance.now())));
   const rows = await page.locator("tr").count();
   const count = await page.getByTestId("inventory-count").innerText();

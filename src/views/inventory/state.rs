@@ -404,10 +404,13 @@ pub struct State {
     text_committed: String,
     /// Every row's index, sorted by `view.sort`.
     pub order: Rc<Vec<u32>>,
+    /// `order` may be out of date: rows were replaced in place (v1 details), or the sort is by
+    /// findings, whose owner part changes as pages arrive. Sorted again when the load settles.
+    order_stale: bool,
     /// The rows that pass `view.filter`, in sorted order: what the table shows.
     pub visible: Rc<Vec<u32>>,
-    /// Counts over every loaded row (the chart): computed when rows change, not on every
-    /// keystroke of the filter.
+    /// Counts over every loaded row (the chart): kept by dt-core's `Inventory` as rows arrive,
+    /// copied here when rows change, not counted on every keystroke of the filter.
     pub summary: Summary,
     /// The row whose card is open, and its look-up by ID.
     pub open: Option<u32>,
@@ -547,23 +550,36 @@ impl State {
     }
 
     fn refresh_summary(&mut self) {
-        let inventory = self.store.0.borrow();
-        self.summary = inventory.summary(&inventory.all());
+        self.summary = self.store.0.borrow().totals();
     }
 
     fn refresh_order(&mut self) {
         let inventory = self.store.0.borrow();
         self.order = Rc::new(inventory.sorted(self.view.sort));
         self.visible = Rc::new(inventory.filter(&self.order, &self.view.filter));
+        self.order_stale = false;
     }
 
-    fn append_rows(&mut self, new: std::ops::Range<u32>) {
+    /// A page's new rows (`new`, appended to the store) join the order: sorted alone and merged
+    /// in (dt-core's `Inventory::merge`), so the table is sorted while pages arrive, for the
+    /// work of one page rather than a sort of every row per page (which blocked the page).
+    fn merge_rows(&mut self, new: std::ops::Range<u32>) {
         let inventory = self.store.0.borrow();
         let new: Vec<u32> = new.collect();
         let shown = inventory.filter(&new, &self.view.filter);
-        drop(inventory);
-        Rc::make_mut(&mut self.order).extend_from_slice(&new);
-        Rc::make_mut(&mut self.visible).extend_from_slice(&shown);
+        self.order = Rc::new(inventory.merge(&self.order, &new, self.view.sort));
+        self.visible = Rc::new(inventory.merge(&self.visible, &shown, self.view.sort));
+        self.order_stale |= self.view.sort.column == Column::Findings;
+    }
+
+    /// The load ended, stopped or failed: the order is sorted again only if it may be out of
+    /// date, and the filter runs again (a finding filter may see owners that crossed the limit).
+    fn settle_order(&mut self) {
+        if self.order_stale {
+            self.refresh_order();
+        } else {
+            self.refresh_visible();
+        }
     }
 
     fn refresh_visible(&mut self) {
@@ -590,7 +606,7 @@ impl State {
         self.access_request = None;
         if !matches!(self.load.phase, Phase::Idle | Phase::Done) {
             self.load.phase = Phase::Stopped;
-            self.refresh_order();
+            self.settle_order();
         }
         self.load.next = None;
         self.next_request += 1;
@@ -683,6 +699,7 @@ impl Reducible for State {
                 if !current(load) {
                     return self;
                 }
+                let rows_in = rows.len() as u32;
                 if matches!(next.load.next, Some(Step::Page { .. })) {
                     next.load.pages += 1;
                 }
@@ -694,17 +711,11 @@ impl Reducible for State {
                 let after = next.store.0.borrow().len() as u32;
                 next.revision += 1;
                 next.refresh_summary();
-                let last = step.is_none();
                 next.load.next = step;
-                if before == 0 || last || after < before {
-                    next.refresh_order();
-                } else {
-                    // While pages arrive, a page's rows are appended (filtered) rather than
-                    // the whole set sorted again: sorting 100,000 rows on every page would block
-                    // the page for each one. The order is sorted again when the load ends,
-                    // stops or fails. (Rows that replaced others in place are already listed.)
-                    next.append_rows(before..after);
-                }
+                // Rows that replaced others in place are already listed, but their keys changed:
+                // the order is sorted again when the load settles.
+                next.order_stale |= after - before < rows_in;
+                next.merge_rows(before..after);
             }
             Action::Details {
                 load,
@@ -720,6 +731,7 @@ impl Reducible for State {
                 }
                 if !results.is_empty() {
                     let before = next.store.0.borrow().len();
+                    let replaced_or_new = results.iter().filter(|(_, r)| r.is_ok()).count();
                     for (key, result) in results {
                         match result {
                             Ok(row) => {
@@ -730,11 +742,13 @@ impl Reducible for State {
                     }
                     next.revision += 1;
                     next.refresh_summary();
-                    if next.store.0.borrow().len() != before {
-                        next.refresh_order();
+                    let after = next.store.0.borrow().len();
+                    // Replaced in place (list entries' metadata): the order is sorted again
+                    // when the load ends; the filter may see new text now.
+                    next.order_stale |= after - before < replaced_or_new;
+                    if after != before {
+                        next.merge_rows(before as u32..after as u32);
                     } else if !next.view.filter.is_empty() {
-                        // Replaced in place (list entries' metadata): the order is sorted
-                        // again when the load ends; the filter may see new text now.
                         next.refresh_visible();
                     }
                 }
@@ -744,14 +758,14 @@ impl Reducible for State {
                     return self;
                 }
                 next.load.phase = Phase::Failed { step, error };
-                next.refresh_order();
+                next.settle_order();
             }
             Action::Stopped(load) => {
                 if !current(load) || next.load.phase != Phase::Loading {
                     return self;
                 }
                 next.load.phase = Phase::Stopped;
-                next.refresh_order();
+                next.settle_order();
             }
             Action::Resumed(load) => {
                 if !current(load) {
@@ -766,7 +780,7 @@ impl Reducible for State {
                 }
                 next.load.next = None;
                 next.load.phase = Phase::Done;
-                next.refresh_order();
+                next.settle_order();
             }
             Action::ViewChanged(view) => {
                 if view == next.view {
