@@ -27,18 +27,30 @@ export async function startProfile(page) {
   await cdp.send("Tracing.start", { categories: CATEGORIES, transferMode: "ReportEvents" });
   await cdp.send("Profiler.start");
   return {
-    async report(tasks = Number(process.env.PROFILE_TASKS || 3)) {
+    /** `whole`: the CPU profile of the whole recording, not of its longest tasks. */
+    async report(whole = false) {
       const { profile } = await cdp.send("Profiler.stop");
       const done = new Promise((r) => cdp.once("Tracing.tracingComplete", r));
       await cdp.send("Tracing.end");
       await done;
-      analyse(events, profile, tasks);
+      if (whole) {
+        console.log("\n== the whole recording: the main thread's time by trace event (nested events counted in their parents too)");
+        const spans = mainThread(events);
+        const sums = new Map();
+        for (const sp of spans) sums.set(sp.name, (sums.get(sp.name) || [0, 0]).map((v, i) => v + (i ? 1 : sp.dur)));
+        for (const [name, [us, n]] of [...sums.entries()].sort((a, b) => b[1][0] - a[1][0]).slice(0, 25)) {
+          console.log(`  ${(us / 1000).toFixed(0).padStart(7)} ms  ${name} (×${n})`);
+        }
+        samples(profile, -Infinity, Infinity);
+      } else {
+        analyse(events, profile, Number(process.env.PROFILE_TASKS || 3));
+      }
     },
   };
 }
 
-function analyse(events, profile, tasks) {
-  // The renderer's main thread: the CrRendererMain with the most script on it.
+function mainThread(events) {
+  // The renderer's main thread: the CrRendererMain with the most tasks on it.
   const mains = events.filter((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain").map((e) => `${e.pid}:${e.tid}`);
   const busy = new Map();
   for (const e of events) {
@@ -47,7 +59,11 @@ function analyse(events, profile, tasks) {
   }
   const main = [...busy.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
   const mine = events.filter((e) => `${e.pid}:${e.tid}` === main && (e.ph === "X" || e.ph === "B" || e.ph === "E"));
-  const spans = toSpans(mine);
+  return toSpans(mine);
+}
+
+function analyse(events, profile, tasks) {
+  const spans = mainThread(events);
   const top = spans.filter((s) => s.name === "RunTask").sort((a, b) => b.dur - a.dur).slice(0, tasks);
   const ms = (us) => (us / 1000).toFixed(1);
   const first = spans.length ? Math.min(...spans.map((s) => s.ts)) : 0;
@@ -129,7 +145,7 @@ function samples(profile, from, to) {
   let count = 0;
   for (let i = 0; i < profile.samples.length; i++) {
     t += profile.timeDeltas[i];
-    if (t < from || t > to) continue;
+    if (t < from || t > to || byId.get(profile.samples[i]).callFrame.functionName === "(idle)") continue;
     const delta = profile.timeDeltas[i + 1] ?? 100;
     count++;
     let id = profile.samples[i];

@@ -118,10 +118,13 @@ pub const V2_FIELDS: &str =
 
 /// The page size the app asks for. Dynatrace allows up to 10,000, but the browser's
 /// `JSON.parse` plus the walk into models costs about 14 ms per 1,000 tokens (measured in
-/// Chromium: 140 ms for a 10,000-token page), all on the main thread. With 2,000 a page, no page
-/// after the first blocks the page for 50 ms (`make bench`: no long task while 100,000 tokens
-/// load); the first page's block (~120 ms) is mostly the first render of summary and table, and
-/// is about the same at 1,000 a page (118 ms, with 6.7 s instead of 5.1 s for all pages).
+/// Chromium: 140 ms for a 10,000-token page), all on the main thread. At 2,000 a page that is
+/// about 30 ms, in a task of its own (the reducer and the render take the next one, `load.rs`).
+/// The first page's block (118-135 ms before) was not the JSON: a profile of the load
+/// (`PROFILE=1 node bench/inventory.mjs`) showed the parse, the reducer and the first render in
+/// one microtask checkpoint, `toLocaleString` for the tooltips, and the summary counted again
+/// over every row on every page. 1,000 a page, measured in the same session: no shorter blocks,
+/// and all pages took up to twice as long (twice the requests).
 /// Tried and not kept: serde_json in wasm (34 ms for 10,000, but +9 KB gzip); reading rows from
 /// the JS object directly (it would repeat dt-core's lenient model rules in the app).
 pub const PAGE_SIZE: u32 = 2000;
