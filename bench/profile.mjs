@@ -167,3 +167,34 @@ function samples(profile, from, to) {
       .join("\n");
   console.log(`  CPU samples in this task: ${count}\n  by self time:\n${top(self, 25)}\n  by total time:\n${top(total, 40)}`);
 }
+
+/**
+ * A light trace (top-level tasks and the timeline) of the page's main thread, for the bench's figures: its
+ * longest task by wall time, and the longest by the thread's own CPU time (`tdur`). On a machine
+ * shared at a load above its cores, a task's wall time includes the time the thread waited for a
+ * core; its CPU time is what the page itself did.
+ */
+export async function startTasks(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const events = [];
+  cdp.on("Tracing.dataCollected", (e) => events.push(...e.value));
+  await cdp.send("Tracing.start", { categories: "toplevel,devtools.timeline,disabled-by-default-devtools.timeline", transferMode: "ReportEvents" });
+  return {
+    async stop() {
+      const done = new Promise((r) => cdp.once("Tracing.tracingComplete", r));
+      await cdp.send("Tracing.end");
+      await done;
+      const tasks = mainThread(events).filter((s) => s.name === "RunTask");
+      const cpu = new Map(events.filter((e) => e.name === "RunTask" && e.ph === "X").map((e) => [e.ts, e.tdur ?? 0]));
+      let wall = 0;
+      let cpuOfWall = 0;
+      let longestCpu = 0;
+      for (const t of tasks) {
+        const c = cpu.get(t.ts) ?? 0;
+        if (t.dur > wall) [wall, cpuOfWall] = [t.dur, c];
+        longestCpu = Math.max(longestCpu, c);
+      }
+      return { wall: wall / 1000, cpuOfWall: cpuOfWall / 1000, longestCpu: longestCpu / 1000 };
+    },
+  };
+}
