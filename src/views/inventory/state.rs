@@ -567,12 +567,26 @@ impl State {
     /// in (dt-core's `Inventory::merge`), so the table is sorted while pages arrive, for the
     /// work of one page rather than a sort of every row per page (which blocked the page).
     fn merge_rows(&mut self, new: std::ops::Range<u32>) {
+        if new.is_empty() {
+            return;
+        }
         let inventory = self.store.0.borrow();
         let new: Vec<u32> = new.collect();
         let shown = inventory.filter(&new, &self.view.filter);
         self.order = Rc::new(inventory.merge(&self.order, &new, self.view.sort));
         self.visible = Rc::new(inventory.merge(&self.visible, &shown, self.view.sort));
         self.order_stale |= self.view.sort.column == Column::Findings;
+    }
+
+    /// Rows were replaced in place (`any`): the order is sorted again when the load settles, and
+    /// the filter runs again now (their text or findings changed).
+    fn replaced(&mut self, any: bool) {
+        if any {
+            self.order_stale = true;
+            if !self.view.filter.is_empty() {
+                self.refresh_visible();
+            }
+        }
     }
 
     /// The load ended, stopped or failed: the order is sorted again only if it may be out of
@@ -715,10 +729,10 @@ impl Reducible for State {
                 next.revision += 1;
                 next.refresh_summary();
                 next.load.next = step;
+                next.merge_rows(before..after);
                 // Rows that replaced others in place are already listed, but their keys changed:
                 // the order is sorted again when the load settles.
-                next.order_stale |= after - before < rows_in;
-                next.merge_rows(before..after);
+                next.replaced(after - before < rows_in);
             }
             Action::Details {
                 load,
@@ -746,14 +760,9 @@ impl Reducible for State {
                     next.revision += 1;
                     next.refresh_summary();
                     let after = next.store.0.borrow().len();
-                    // Replaced in place (list entries' metadata): the order is sorted again
-                    // when the load ends; the filter may see new text now.
-                    next.order_stale |= after - before < replaced_or_new;
-                    if after != before {
-                        next.merge_rows(before as u32..after as u32);
-                    } else if !next.view.filter.is_empty() {
-                        next.refresh_visible();
-                    }
+                    next.merge_rows(before as u32..after as u32);
+                    // Replaced in place: list entries' metadata.
+                    next.replaced(after - before < replaced_or_new);
                 }
             }
             Action::StepFailed(load, step, error) => {
@@ -991,6 +1000,79 @@ mod tests {
             now,
         });
         assert_eq!(state.store.0.borrow().len(), 0, "a late page of load 1");
+    }
+
+    #[test]
+    fn pages_are_merged_into_the_sorted_order_and_replaced_rows_filtered_again() {
+        let state = Rc::new(loaded(&["apiTokens.read"]));
+        let plan = state.plan().unwrap();
+        let mut state = state.reduce(Action::LoadStarted(1, plan));
+        let row = |n: u32, scope: &str, owner: &str| {
+            Row::from_api_token(&ApiToken {
+                id: Some(format!("dt0c01.ROW{n:04}")),
+                name: Some(format!("token {n}")),
+                owner: Some(owner.into()),
+                scopes: Some(vec![scope.into()]),
+                ..ApiToken::default()
+            })
+        };
+        let scopes = [
+            "metrics.read",
+            "apiTokens.write",
+            "logs.ingest",
+            "DataExport",
+        ];
+        let page = |rows| Action::Rows {
+            load: 1,
+            rows,
+            next: Some(Step::Page {
+                list: List::V2,
+                number: 2,
+                key: Some("k".into()),
+            }),
+            total: None,
+            now: Utc::now(),
+        };
+        for p in 0..3u32 {
+            let rows = (0..7)
+                .map(|i| row(p * 7 + i, scopes[((p + i) % 4) as usize], "ann"))
+                .collect();
+            state = state.reduce(page(rows));
+            let inventory = state.store.0.borrow();
+            assert_eq!(*state.order, inventory.sorted(state.view.sort), "page {p}");
+            assert_eq!(*state.visible, *state.order);
+            assert_eq!(state.summary, inventory.summary(&inventory.all()));
+        }
+        // A filter, then rows that replace others in place with another owner: the filter sees
+        // them at once.
+        let state = state.reduce(Action::Text("bob".into()));
+        assert!(state.visible.is_empty());
+        let state = state.reduce(page(vec![
+            row(3, "metrics.read", "bob"),
+            row(40, "logs.ingest", "bob"),
+        ]));
+        let ids: Vec<&str> = {
+            let inventory = state.store.0.borrow();
+            state
+                .visible
+                .iter()
+                .map(|&i| {
+                    if inventory.row(i).id.ends_with("0003") {
+                        "3"
+                    } else {
+                        "40"
+                    }
+                })
+                .collect()
+        };
+        assert_eq!(ids.len(), 2, "{ids:?}");
+        let state = state.reduce(Action::Finished(1));
+        let inventory = state.store.0.borrow();
+        assert_eq!(
+            *state.order,
+            inventory.sorted(state.view.sort),
+            "sorted again once done"
+        );
     }
 
     #[test]
