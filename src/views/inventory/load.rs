@@ -6,6 +6,11 @@
 //! are handed to the reducer as soon as they arrive, so the first rows show while later pages
 //! still load. A failed page is reported with its number and the error, and the load waits:
 //! resuming asks for that same page again (its `nextPageKey` is kept in the step).
+//!
+//! A page's work is split in two tasks of the browser's: reading the answer (`JSON.parse`, the
+//! walk into models, the rows) in one, and the reducer and the render in the next, after a
+//! `setTimeout(0)`. Measured with a profile of the load (`PROFILE=1 node bench/inventory.mjs`):
+//! both ran in one microtask checkpoint, so the first page blocked the page for their sum.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -206,12 +211,20 @@ fn run(
     loader: Shared,
     dispatcher: UseReducerDispatcher<State>,
 ) {
+    // This run's cancel switch: a stop during the hand-over below drops the page.
+    let signal = loader.borrow().abort.as_ref().map(AbortController::signal);
     wasm_bindgen_futures::spawn_local(async move {
         let mut step = step;
         loop {
             match &step {
                 Step::Page { list, number, key } => {
                     let fetched = page(&plan, *list, key.as_deref(), &client).await;
+                    // The page's rows are ready: the browser gets its turn (paint, input)
+                    // before the reducer and the render take theirs.
+                    gloo_timers::future::TimeoutFuture::new(0).await;
+                    if signal.as_ref().is_some_and(web_sys::AbortSignal::aborted) {
+                        return;
+                    }
                     match fetched {
                         Ok((rows, next_key, total)) => {
                             // A key that repeats, or more pages than the list's size allows:
@@ -346,8 +359,12 @@ async fn page(
     }
 }
 
-/// How often, at most, a batch of v1 details is handed to the reducer.
-const BATCH_MS: u32 = 50;
+/// How often, at most, a batch of v1 details is handed to the reducer (and the view rendered).
+/// Measured (`bench/inventory.mjs`, 1,000 details at concurrency 4, same session): every 50 ms,
+/// the page's main thread was busy 12.2 s of a 23.5 s load (renders, their layout and paint), and
+/// each call took 94 ms as the page saw it against 50 ms of latency, because answers waited
+/// for the thread; every 200 ms, 6.2 s. Five updates a second still read as a moving bar.
+const BATCH_MS: u32 = 200;
 
 /// v1 details waiting for the next hand-over.
 #[derive(Default)]
@@ -374,7 +391,7 @@ fn details(
             client.v1_token(&id).await.map(|t| Row::from_v1(&t))
         })
     });
-    // Results and progress are handed to the reducer in batches, at most every BATCH: each
+    // Results and progress are handed to the reducer in batches, at most every BATCH_MS: each
     // dispatch renders the view, and two renders per token (result, progress) cost the v1 path
     // a quarter of its time at 1,000 tokens. The timer belongs to the batch, which the pool's
     // callbacks own: dropping the pool (a new load, leaving the view) drops it.
