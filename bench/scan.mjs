@@ -7,6 +7,9 @@
 //      and the longest main-thread block (a 1 ms heartbeat), then the same bytes scanned by the
 //      browser's own RegExp with Dynatrace's published pattern, as a ratio.
 // Figures only, never pass/fail. Needs dist/ (trunk build --release) and target/debug/dt-sandbox.
+// `node bench/scan.mjs trace`: what the longest main-thread tasks of each file scan are, from a
+// Chrome trace (the task, where it was posted from, and its longest parts), to measure a block
+// before changing anything about it.
 import { chromium } from "@playwright/test";
 import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, statSync } from "node:fs";
@@ -18,9 +21,11 @@ const ROOT = new URL("..", import.meta.url).pathname;
 const PORT = Number(process.env.PORT_BASE || 18180) + 40;
 const APP = `http://127.0.0.1:${PORT}`;
 const ADMIN = "BENCHADMINSECRET" + "2".repeat(48);
-const ADMIN_TOKEN = `dt0c01.SANDBOXADMIN2222222222222.${ADMIN}`;
+const ADMIN_TOKEN = `dt0c01.SANDBOXADMIN222222222222.${ADMIN}`;
 const CONTROL = { Authorization: `Api-Token ${ADMIN_TOKEN}` };
-const only = process.argv[2]; // "checks" or "files": one part only
+const only = process.argv[2]; // "checks", "files" or "trace": one part only
+const DEPTH = Number(process.env.DEPTH || 1); // trace: frames shown of each sampled stack
+const RUNS = Number(process.env.RUNS || 1); // files: scans of each file (a loaded machine varies)
 // Dynatrace's own search pattern (shared/dynatrace/README.md, "Token format").
 const DYNATRACE_PATTERN = "dt0[a-zA-Z]{1}[0-9]{2}\\.[A-Z0-9]{24}\\.[A-Z0-9]{64}";
 
@@ -173,8 +178,95 @@ async function bigFiles() {
   return { plain, gz };
 }
 
-async function scanFile(browser, path) {
+/** The page's main-thread tasks between two `console.timeStamp` marks of a trace. */
+function mainTasks(events, from, to) {
+  const mains = new Set(events.filter((e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain").map((e) => `${e.pid}:${e.tid}`));
+  const mark = (name) => events.find((e) => e.name === "TimeStamp" && e.args?.data?.message === name)?.ts;
+  const [t0, t1] = [mark(from), mark(to)];
+  const tasks = events.filter(
+    (e) => e.ph === "X" && e.dur && mains.has(`${e.pid}:${e.tid}`) && (e.name === "ThreadControllerImpl::RunTask" || e.name === "RunTask") && e.ts >= t0 && e.ts <= t1,
+  );
+  return { tasks, t0 };
+}
+
+/** The task that kept the main thread busiest in thread CPU time (`tdur`): what the page itself
+ * computed in one go, without the time the machine's other work kept the thread off a core
+ * (which the heartbeat counts too). */
+function longestCpuTask(trace, from, to) {
+  const { tasks, t0 } = mainTasks(JSON.parse(trace.toString("utf8")).traceEvents, from, to);
+  const task = tasks.filter((e) => e.tdur).sort((a, b) => b.tdur - a.tdur)[0];
+  return task ? { cpu: task.tdur / 1000, wall: task.dur / 1000, at: (task.ts - t0) / 1e6 } : null;
+}
+
+/** The longest tasks of the page's main thread while it scanned, and what took their time: the
+ * trace's own events, and the functions the CPU profiler sampled inside the task (wasm ones too). */
+function longestTasks(trace, profile, from, to) {
+  const events = JSON.parse(trace.toString("utf8")).traceEvents;
+  const mains = new Set(events.filter((e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain").map((e) => `${e.pid}:${e.tid}`));
+  const spans = events.filter((e) => e.ph === "X" && e.dur && mains.has(`${e.pid}:${e.tid}`));
+  // The scan's window in trace time: the page's own marks.
+  const mark = (name) => events.find((e) => e.name === "TimeStamp" && e.args?.data?.message === name)?.ts;
+  const [t0, t1] = [mark(from), mark(to)];
+  const tasks = spans
+    .filter((e) => (e.name === "ThreadControllerImpl::RunTask" || e.name === "RunTask") && (!t0 || e.ts >= t0) && (!t1 || e.ts <= t1))
+    .sort((a, b) => b.dur - a.dur)
+    // A task is often two nested events (RunTask, ThreadControllerImpl::RunTask): once each.
+    .filter((e, i, all) => !all.slice(0, i).some((o) => o.ts <= e.ts && e.ts + e.dur <= o.ts + o.dur))
+    .slice(0, 3);
+  const describe = (e) => {
+    const d = e.args?.data ?? {};
+    const what = [d.functionName, d.url && d.url.split("/").pop(), d.type, e.args?.src_func && `posted from ${e.args.src_file?.split("/").slice(-2).join("/")}:${e.args.src_func}`].filter(Boolean).join(" ");
+    return `${e.name}${what ? ` (${what})` : ""} ${(e.dur / 1000).toFixed(1)} ms`;
+  };
+  // CPU time of the thread (`tdur`): what the page itself computed in one task, without the time
+  // the machine's other work kept the thread off a core.
+  const cpu = spans
+    .filter((e) => (e.name === "ThreadControllerImpl::RunTask" || e.name === "RunTask") && e.tdur && (!t0 || e.ts >= t0) && (!t1 || e.ts <= t1))
+    .sort((a, b) => b.tdur - a.tdur)[0];
+  const header = cpu ? [`longest task in thread CPU time: ${(cpu.tdur / 1000).toFixed(1)} ms (${(cpu.dur / 1000).toFixed(1)} ms of wall time), ${t0 ? ((cpu.ts - t0) / 1e6).toFixed(2) : "?"} s in`] : ["(no thread CPU times in the trace)"];
+  return header.concat(tasks.map((task) => {
+    const inside = spans.filter((e) => e !== task && e.pid === task.pid && e.tid === task.tid && e.ts >= task.ts && e.ts + e.dur <= task.ts + task.dur);
+    const parts = inside.sort((a, b) => b.dur - a.dur).slice(0, 8).map(describe);
+    // Self time per function among the samples inside the task (same clock as the trace).
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const parent = new Map(profile.nodes.flatMap((n) => (n.children ?? []).map((c) => [c, n.id])));
+    const frame = (id) => {
+      const f = byId.get(id).callFrame;
+      return `${f.functionName || "(anonymous)"}${f.url ? ` ${f.url.split("/").pop().replace("dt-token-checker", "")}` : ""}`;
+    };
+    const self = new Map();
+    let at = profile.startTime;
+    profile.samples.forEach((id, i) => {
+      at += profile.timeDeltas[i];
+      if (at < task.ts || at > task.ts + task.dur) return;
+      // The sampled function and its callers (DEPTH frames), innermost first.
+      const stack = [];
+      for (let n = id; n !== undefined && stack.length < DEPTH; n = parent.get(n)) stack.push(frame(n));
+      const name = stack.join(" < ");
+      self.set(name, (self.get(name) ?? 0) + 1);
+    });
+    const total = [...self.values()].reduce((a, b) => a + b, 0) || 1;
+    const functions = [...self].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([n, c]) => `${n} ${((100 * c) / total).toFixed(0)}%`);
+    if (DEPTH > 1) return `${describe(task)}, ${t0 ? ((task.ts - t0) / 1e6).toFixed(2) : "?"} s in; sampled stacks:\n    ${functions.join("\n    ")}`;
+    return `${describe(task)}, ${t0 ? ((task.ts - t0) / 1e6).toFixed(2) : "?"} s in; longest parts: ${parts.join("; ")}; sampled: ${functions.join(", ")}`;
+  }));
+}
+
+/** One scan of `path` in a new page. `trace`: false, "cpu" (a light trace for the longest task in
+ * CPU time) or "profile" (a full trace and the CPU profiler, for `trace` mode). */
+async function scanFile(browser, path, trace = false) {
   const page = await openScan(browser);
+  let cdp;
+  if (trace === "cpu") await browser.startTracing(page, { categories: ["toplevel", "devtools.timeline"] });
+  if (trace === "profile") {
+    cdp = await page.context().newCDPSession(page);
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+    await cdp.send("Profiler.start");
+    await browser.startTracing(page, {
+      categories: ["toplevel", "devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "v8", "blink", "disabled-by-default-v8.gc"],
+    });
+  }
   await page.getByLabel("Files to scan").setInputFiles(path);
   await page.evaluate(() => {
     // A 1 ms heartbeat: the longest gap between beats is the longest the main thread was busy.
@@ -188,14 +280,35 @@ async function scanFile(browser, path) {
     };
     setTimeout(beat, 1);
   });
+  // The harness's own work on the page's thread stays out of the figure: the button is found by
+  // its role before the heartbeat window (Playwright's role query computes accessible names over
+  // the whole page: a 57 ms task in a trace), and the end is watched with one cheap query every
+  // 50 ms instead of a locator's polling.
+  const button = await page.getByRole("button", { name: "Scan", exact: true }).elementHandle();
   await page.waitForTimeout(50);
   const started = await page.evaluate(() => performance.now());
-  await page.getByRole("button", { name: "Scan", exact: true }).click();
-  await page.getByTestId("scan-progress").filter({ hasText: "Scan done" }).waitFor({ timeout: 600_000 });
+  await page.evaluate(() => console.timeStamp("scan-start"));
+  await button.evaluate((b) => b.click());
+  await page.waitForFunction(() => document.querySelector("[data-testid=scan-progress]")?.textContent.includes("Scan done"), null, {
+    polling: 50,
+    timeout: 600_000,
+  });
   const result = await page.evaluate((t0) => {
     window.__beat.on = false;
+    console.timeStamp("scan-end");
     return { ms: performance.now() - t0, longest: window.__beat.longest, at: window.__beat.at - t0, status: document.querySelector("[data-testid=scan-progress]").innerText };
   }, started);
+  if (trace === "cpu") {
+    result.cpu = longestCpuTask(await browser.stopTracing(), "scan-start", "scan-end");
+    await page.close();
+    return result;
+  }
+  if (trace) {
+    const { profile } = await cdp.send("Profiler.stop");
+    result.tasks = longestTasks(await browser.stopTracing(), profile, "scan-start", "scan-end");
+    await page.close();
+    return result;
+  }
   const bytes = statSync(path).size;
   // References from the same page: the heartbeat on an idle page for as long (what this machine
   // itself costs the 1 ms timer), and reading the same stream without scanning it.
@@ -248,22 +361,52 @@ async function scanFile(browser, path) {
   return { ...result, bytes, regex, reference };
 }
 
-async function files(browser) {
+async function traces(browser) {
   const { plain, gz } = await bigFiles();
   for (const path of [plain, gz]) {
-    const r = await scanFile(browser, path);
-    const mb = 200; // decompressed size, both files
-    const name = path.endsWith(".gz") ? `the same gzipped (${(r.bytes / 1e6).toFixed(1)} MB)` : `${(r.bytes / 1e6).toFixed(0)} MB log`;
-    console.log(
-      `${name}: scanned in ${(r.ms / 1000).toFixed(2)} s = ${(mb / (r.ms / 1000)).toFixed(0)} MB/s (read, ${path.endsWith(".gz") ? "decompress, " : ""}scan, progress), longest main-thread block ${r.longest.toFixed(0)} ms (limit 50 ms; it ended ${(r.at / 1000).toFixed(2)} s in); ` +
-        `RegExp with Dynatrace's pattern on the same bytes: ${(r.regex.ms / 1000).toFixed(2)} s = ${(mb / (r.regex.ms / 1000)).toFixed(0)} MB/s (+${(r.regex.decode / 1000).toFixed(2)} s to make the JS string), ${r.regex.matches} matches; ` +
-        `the view ${(r.regex.ms / r.ms).toFixed(2)}x the RegExp's speed`,
-    );
-    console.log(
-      `  references, same page: reading the same stream${path.endsWith(".gz") ? " (decompressed)" : ""} without scanning ${(r.reference.read / 1000).toFixed(2)} s = ${(mb / (r.reference.read / 1000)).toFixed(0)} MB/s; ` +
-        `longest heartbeat gap on the idle page for as long: ${r.reference.idle.toFixed(0)} ms (what the machine's load alone costs)`,
-    );
-    console.log(`  (${r.status.replace(/\s+/g, " ")})`);
+    const r = await scanFile(browser, path, "profile");
+    console.log(`${path.split("/").pop()}: longest main-thread block ${r.longest.toFixed(0)} ms (heartbeat), ${(r.at / 1000).toFixed(2)} s in (scan ${(r.ms / 1000).toFixed(2)} s, traced)`);
+    for (const task of r.tasks) console.log(`  ${task}`);
+  }
+}
+
+async function files(browser) {
+  const { plain, gz } = await bigFiles();
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  // FILE=plain or FILE=gz: that file only.
+  for (const path of [plain, gz].filter((p) => !process.env.FILE || (process.env.FILE === "gz") === p.endsWith(".gz"))) {
+    const runs = [];
+    for (let i = 0; i < RUNS; i++) {
+      const r = await scanFile(browser, path);
+      runs.push(r);
+      const mb = 200; // decompressed size, both files
+      const name = path.endsWith(".gz") ? `the same gzipped (${(r.bytes / 1e6).toFixed(1)} MB)` : `${(r.bytes / 1e6).toFixed(0)} MB log`;
+      console.log(
+        `${name}: scanned in ${(r.ms / 1000).toFixed(2)} s = ${(mb / (r.ms / 1000)).toFixed(0)} MB/s (read, ${path.endsWith(".gz") ? "decompress, " : ""}scan, progress), longest main-thread block ${r.longest.toFixed(0)} ms (limit 50 ms; it ended ${(r.at / 1000).toFixed(2)} s in); ` +
+          `RegExp with Dynatrace's pattern on the same bytes: ${(r.regex.ms / 1000).toFixed(2)} s = ${(mb / (r.regex.ms / 1000)).toFixed(0)} MB/s (+${(r.regex.decode / 1000).toFixed(2)} s to make the JS string), ${r.regex.matches} matches; ` +
+          `the view ${(r.regex.ms / r.ms).toFixed(2)}x the RegExp's speed`,
+      );
+      console.log(
+        `  references, same page: reading the same stream${path.endsWith(".gz") ? " (decompressed)" : ""} without scanning ${(r.reference.read / 1000).toFixed(2)} s = ${(mb / (r.reference.read / 1000)).toFixed(0)} MB/s; ` +
+          `longest heartbeat gap on the idle page for as long: ${r.reference.idle.toFixed(0)} ms (what the machine's load alone costs)`,
+      );
+      console.log(`  (${r.status.replace(/\s+/g, " ")})`);
+    }
+    // One more scan, traced: the longest task in CPU time (tracing slows the scan a little, so
+    // it is a run of its own, not one of the above).
+    const traced = await scanFile(browser, path, "cpu");
+    if (traced.cpu) {
+      console.log(
+        `  traced scan: longest main-thread task ${traced.cpu.cpu.toFixed(1)} ms of CPU time (${traced.cpu.wall.toFixed(1)} ms of wall time, ${traced.cpu.at.toFixed(2)} s in); its heartbeat: ${traced.longest.toFixed(0)} ms`,
+      );
+    }
+    if (RUNS > 1) {
+      const blocks = runs.map((r) => r.longest);
+      console.log(
+        `  ${RUNS} runs: longest block median ${median(blocks).toFixed(0)} ms (${Math.min(...blocks).toFixed(0)}-${Math.max(...blocks).toFixed(0)}), ` +
+          `throughput median ${median(runs.map((r) => 200 / (r.ms / 1000))).toFixed(0)} MB/s; idle heartbeat gap median ${median(runs.map((r) => r.reference.idle)).toFixed(0)} ms (${Math.min(...runs.map((r) => r.reference.idle)).toFixed(0)}-${Math.max(...runs.map((r) => r.reference.idle)).toFixed(0)})`,
+      );
+    }
   }
 }
 
@@ -275,8 +418,11 @@ try {
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-timer-throttling"],
   });
-  if (only !== "files") await checks(browser);
-  if (only !== "checks") await files(browser);
+  if (only === "trace") await traces(browser);
+  else {
+    if (only !== "files") await checks(browser);
+    if (only !== "checks") await files(browser);
+  }
 } finally {
   await browser?.close();
   sandbox.kill();

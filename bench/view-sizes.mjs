@@ -1,7 +1,8 @@
-// What each view adds to the wasm: the code of each view's module and of the dt-core modules
-// only it uses, from twiggy's table of the release build before wasm-opt (function names are
-// still there). Raw bytes of code, not gzip: a share, to compare views, not a download size
-// (`node scripts/sizes.mjs dist` gives the first load).
+// What one wasm holds, by view: the code of each view's module and of the dt-core modules only it
+// uses, from twiggy's table of a release build before wasm-opt (function names are still there).
+// scripts/bench.sh runs it on the page's wasm (which should hold no Inventory or Scan code: they
+// are modules of their own, src/views/lazy.rs) and on each view module's. Raw bytes of code, not
+// gzip: a share, to compare, not a download size (`node scripts/sizes.mjs dist` gives those).
 import { readFileSync } from "node:fs";
 
 const rows = readFileSync(0, "utf8").trim().split("\n").slice(1);

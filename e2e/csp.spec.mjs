@@ -43,12 +43,15 @@ async function pageFacts(page) {
   });
 }
 
-test("the built index.html carries the strict policy, with the hash of Trunk's loader as shipped", async ({ page }) => {
+test("the built index.html carries the strict policy, with the hashes of its two inline scripts as shipped", async ({ page }) => {
   await open(page);
   const facts = await pageFacts(page);
-  expect(facts.inline, "one inline script: Trunk's loader").toHaveLength(1);
-  expect(facts.inline[0]).toContain("window.wasmBindings = bindings");
-  expect(facts.policies).toEqual([policy([sha256(facts.inline[0])])]);
+  expect(facts.inline, "two inline scripts: the view modules' importer, then Trunk's loader").toHaveLength(2);
+  // The one-liner that imports a view module when its view is first opened (src/views/lazy.rs):
+  // a same-origin module (script-src 'self'), nothing else.
+  expect(facts.inline[0]).toBe("window.dtImportView = (name, attempt) => import(`./${name}.js${attempt ? `?attempt=${attempt}` : \"\"}`);");
+  expect(facts.inline[1]).toContain("window.wasmBindings = bindings");
+  expect(facts.policies).toEqual([policy(facts.inline.map(sha256))]);
   expect(facts.position).toBe(1);
   expect(facts.forbidden, "inline handlers or style attributes, after the app rendered").toEqual([]);
   // The file itself, not only what the browser made of it.

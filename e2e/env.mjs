@@ -30,4 +30,4 @@ export const EXAMPLE_SECRET = EXAMPLE_TOKEN.split(".")[2];
 // The sandbox's admin token (every read scope) gets this secret in the tests.
 export const ADMIN_SECRET = "ADMINE2ETESTSECRET2222222222222222222222222222222222222222222222";
 // The whole admin token, as the sandbox builds it from that secret.
-export const ADMIN_TOKEN = `dt0c01.SANDBOXADMIN2222222222222.${ADMIN_SECRET}`;
+export const ADMIN_TOKEN = `dt0c01.SANDBOXADMIN222222222222.${ADMIN_SECRET}`;

@@ -7,7 +7,7 @@
 // demo ones, PORTS.big 100,000. Faults are switched through the sandbox's control API.
 import { test, expect } from "@playwright/test";
 import fs from "node:fs";
-import { PORTS, ADMIN_TOKEN, ADMIN_SECRET, EXAMPLE_TOKEN, EXAMPLE_SECRET, BIG_TOKENS } from "./env.mjs";
+import { PORTS, ADMIN_TOKEN, ADMIN_SECRET, EXAMPLE_TOKEN, EXAMPLE_SECRET, EXAMPLE_ID, BIG_TOKENS } from "./env.mjs";
 import { expectNoAxeViolations, expectNoSecretRun, failOnCspViolations, cspViolations, recordConsole } from "./helpers.mjs";
 
 const TOKENS = `http://127.0.0.1:${PORTS.tokens}`;
@@ -129,6 +129,17 @@ test("v1 only: the legacy access token reads the v1 list, every token's details 
   expect(most).toBeGreaterThan(1);
   expect(most).toBeLessThanOrEqual(4);
   for (const kind of await column(page, 1)) expect(kind).toBe("API token (v1)");
+  // A row's card is read the way the row was, through v1: this access token may not read v2.
+  const v2 = [];
+  page.on("request", (r) => r.url().includes("/api/v2/apiTokens/") && v2.push(r.url()));
+  const name = (await column(page, 2))[0];
+  const read = page.waitForRequest((r) => /\/api\/v1\/tokens\/[^?]/.test(r.url()));
+  await rows(page).first().getByRole("button").click();
+  await read;
+  const card = page.getByTestId("inventory-card");
+  await expect(card.getByTestId("token-name")).toHaveText(name);
+  await expect(card.getByRole("alert")).toHaveCount(0);
+  expect(v2).toEqual([]);
 });
 
 test("v2 paging: a failed page says which and why, keeps what loaded, and resumes", async ({ page, request }) => {
@@ -230,31 +241,10 @@ test.describe("the table over 1,000 tokens", () => {
     }
   });
 
-  test("the free-text filter, kept in the address unless it reads like a token", async ({ page }) => {
+  test("the free-text filter: typed text never reaches the address, a token ID does", async ({ page }) => {
     const [, all] = await counts(page);
     const filter = page.getByLabel("Filter by name, ID or owner");
     const hash = await page.evaluate(() => location.hash);
-    // Each keystroke filters; the address takes the text only on change (Enter or leaving it).
-    await filter.pressSequentially("jane.doe");
-    await expect.poll(async () => (await counts(page))[0]).toBeLessThan(all);
-    expect(await page.evaluate(() => location.hash)).toBe(hash);
-    await filter.press("Enter");
-    await expect(page).toHaveURL(/q=jane.doe/);
-    const [shown] = await counts(page);
-    expect(shown).toBeGreaterThan(0);
-    expect(shown).toBeLessThan(all);
-    for (const owner of await column(page, 4)) expect(owner).toBe("jane.doe");
-    // A shared link opens the same view: once the tokens load, the filter is there.
-    const link = page.url();
-    await page.goto("about:blank");
-    await page.goto(link);
-    await page.getByLabel("Environment URL").fill(TOKENS);
-    await page.getByLabel("Access token", { exact: true }).fill(ADMIN_TOKEN);
-    await page.getByRole("button", { name: "Check access" }).click();
-    await load(page);
-    await expect(page.getByLabel("Filter by name, ID or owner")).toHaveValue("jane.doe");
-    expect((await counts(page))[0]).toBe(shown);
-    // A secret typed there by hand never reaches the address, not even its first characters.
     await page.evaluate(() => {
       window.__addresses = [];
       const replace = history.replaceState.bind(history);
@@ -263,16 +253,49 @@ test.describe("the table over 1,000 tokens", () => {
         return replace(state, title, url);
       };
     });
-    await page.getByLabel("Filter by name, ID or owner").fill("");
-    await page.getByLabel("Filter by name, ID or owner").pressSequentially(EXAMPLE_TOKEN);
+    // Any typed text may be a secret (a password is not token-shaped): it filters, and stays
+    // out of the address even once committed (Enter, or leaving the field).
+    for (const typed of ["jane.doe", "Pa$$w0rd!"]) {
+      await filter.fill("");
+      await filter.pressSequentially(typed);
+      await filter.press("Enter");
+      await filter.blur();
+      await expect(page.getByTestId("inventory-count")).toContainText("not kept in the address");
+      expect(await page.evaluate(() => location.hash)).toBe(hash);
+    }
+    await filter.fill("jane.doe");
+    await expect.poll(async () => (await counts(page))[0]).toBeLessThan(all);
+    for (const owner of await column(page, 4)) expect(owner).toBe("jane.doe");
+    // A full token typed there finds its row (by its ID), and is never in the address, not
+    // even in part.
+    await filter.fill("");
+    await filter.pressSequentially(EXAMPLE_TOKEN);
+    await filter.press("Enter");
+    await expect.poll(async () => (await counts(page))[0]).toBe(1);
     await expect(page.getByTestId("inventory-count")).toContainText("not kept in the address");
-    expect(await page.evaluate(() => location.hash)).toContain("q=jane.doe");
-    await page.getByLabel("Filter by name, ID or owner").blur();
-    await expect(page).not.toHaveURL(/q=/);
     expect(page.url()).not.toContain(EXAMPLE_SECRET.slice(0, 8));
-    const addresses = await page.evaluate(() => window.__addresses);
-    expect(addresses.length).toBeGreaterThan(0);
-    for (const address of addresses) expect(address).not.toContain("dt0c01");
+    for (const address of await page.evaluate(() => window.__addresses)) {
+      expect(address).not.toContain("dt0c01");
+      expect(address).not.toContain("jane");
+      expect(address).not.toContain("w0rd");
+    }
+    // A token ID (public) is kept in its normal form, and a shared link opens the same view.
+    await filter.fill("");
+    await filter.pressSequentially(` ${EXAMPLE_ID} `);
+    await filter.press("Enter");
+    await expect(page).toHaveURL(new RegExp(`q=${EXAMPLE_ID}`));
+    await expect(page.getByTestId("inventory-count")).not.toContainText("not kept in the address");
+    const [shown] = await counts(page);
+    expect(shown).toBe(1);
+    const link = page.url();
+    await page.goto("about:blank");
+    await page.goto(link);
+    await page.getByLabel("Environment URL").fill(TOKENS);
+    await page.getByLabel("Access token", { exact: true }).fill(ADMIN_TOKEN);
+    await page.getByRole("button", { name: "Check access" }).click();
+    await load(page);
+    await expect(page.getByLabel("Filter by name, ID or owner")).toHaveValue(EXAMPLE_ID);
+    expect((await counts(page))[0]).toBe(1);
   });
 
   test("each audit finding and each chart bar filters the table", async ({ page }) => {

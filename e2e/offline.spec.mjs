@@ -99,6 +99,22 @@ test("offline: the page reloads from the cache, parses and scans, and a Check sa
   await context.setOffline(false);
 });
 
+test("offline: the inventory and the scan, separate modules, open from the cache after a first visit", async ({ page, context }) => {
+  await openControlled(page);
+  await context.setOffline(true);
+  try {
+    await page.reload();
+    await expect(page.getByLabel("Token to check")).toBeVisible();
+    await page.getByRole("link", { name: "Inventory" }).click();
+    await expect(page.getByRole("heading", { name: "Which lists" })).toBeVisible();
+    await page.getByRole("link", { name: "Scan text" }).click();
+    await expect(page.getByLabel("Text to scan")).toBeVisible();
+    await expect(page.getByTestId("view-load-error")).toHaveCount(0);
+  } finally {
+    await context.setOffline(false);
+  }
+});
+
 test("the worker never caches an API answer, not even a GET; only the app's own files", async ({ page, baseURL }) => {
   await openControlled(page);
   await paste(page, EXAMPLE_TOKEN);
@@ -125,6 +141,8 @@ test("the worker never caches an API answer, not even a GET; only the app's own 
   }
   const files = urls.map((u) => u.slice(baseURL.length + 1)).sort();
   expect(files).toEqual(expect.arrayContaining(["index.html", "dt-token-checker.js", "dt-token-checker_bg.wasm", "styles.css", "manifest.webmanifest", "favicon.svg"]));
+  // The view modules too, so that every view opens offline (src/views/lazy.rs).
+  expect(files).toEqual(expect.arrayContaining(["dt-inventory.js", "dt-inventory_bg.wasm", "dt-scan.js", "dt-scan_bg.wasm"]));
   // Exactly the build's list, nothing added at run time.
   const listed = JSON.parse(readFileSync(WORKER, "utf8").match(/^self\.BUILD=(.*);$/m)[1]).files.sort();
   expect(files).toEqual(listed);

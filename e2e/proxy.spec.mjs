@@ -16,7 +16,7 @@ import { startProxy, installed, DIST, SUB_PATH } from "./proxy-servers.mjs";
 
 // The sandbox's admin token: its public part is fixed (sandbox/src/data.rs, ADMIN_PUBLIC), its
 // secret is the one the end-to-end sandboxes are started with.
-const ADMIN_TOKEN = `dt0c01.SANDBOXADMIN2222222222222.${ADMIN_SECRET}`;
+const ADMIN_TOKEN = `dt0c01.SANDBOXADMIN222222222222.${ADMIN_SECRET}`;
 const LOOKUP = "/api/v2/apiTokens/lookup";
 
 /** A POST of a look-up body, answer not decoded and redirects not followed. */

@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::components::{theme::ThemeToggle, Ids};
 use crate::page;
 use crate::route::{self, Route, View};
-use crate::views::{check::CheckView, inventory::InventoryView, scan::ScanView};
+use crate::views::{check::CheckView, lazy::LazyView, ViewProps};
 use crate::widget::use_host_option;
 
 /// What an instance may do beyond checking, decided once where it starts ([`crate::start`] for
@@ -127,17 +127,17 @@ pub fn App(props: &AppProps) -> Html {
                 events={props.events.clone()}
             />
         },
-        Route::Inventory { query } => html! {
-            <InventoryView
-                {capabilities}
-                ids={ids.clone()}
-                environment={props.environment.clone()}
-                query={query.clone()}
-            />
-        },
-        Route::Scan { query } => html! {
-            <ScanView {capabilities} ids={ids.clone()} environment={props.environment.clone()} query={query.clone()} />
-        },
+        // The other views are wasm modules of their own, loaded when first opened (views/lazy.rs).
+        Route::Inventory { query } | Route::Scan { query } => {
+            let view = route.view();
+            let props = ViewProps {
+                capabilities,
+                ids: ids.clone(),
+                environment: props.environment.clone(),
+                query: query.clone(),
+            };
+            html! { <LazyView key={view.href()} {view} {props} /> }
+        }
     };
     let current = route.view();
 

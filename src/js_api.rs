@@ -24,7 +24,7 @@ enum ParseOutcome<'a> {
 }
 
 /// Parses one pasted token or token ID, locally.
-#[wasm_bindgen(js_name = parseToken)]
+#[cfg_attr(feature = "entry", wasm_bindgen(js_name = parseToken))]
 pub fn parse_token(text: &str) -> Result<JsValue, JsError> {
     let parsed = dt_core::token::parse(text);
     let outcome = match &parsed {
@@ -71,7 +71,7 @@ fn js_findings<'a>(findings: &'a [Finding], places: &[Utf16Place]) -> Vec<JsFind
 }
 
 /// Finds every Dynatrace token and token ID in a text (logs, `.env`, YAML, JSON, ...).
-#[wasm_bindgen(js_name = scanText)]
+#[cfg_attr(feature = "entry", wasm_bindgen(js_name = scanText))]
 pub fn scan_text(text: &str) -> Result<JsValue, JsError> {
     let findings = dt_core::token::scan(text);
     let places = utf16_places(text, &findings);
@@ -92,7 +92,7 @@ const SLICE_BYTES: usize = 1 << 20;
 /// scanned in slices, yielding to the event loop between them (copying 50 MB at once would
 /// itself block for a few hundred ms). `onProgress(scannedBytes, totalBytes)` is called after
 /// each scanned slice. Resolves to the same findings as `scanText`.
-#[wasm_bindgen(js_name = scanTextAsync)]
+#[cfg_attr(feature = "entry", wasm_bindgen(js_name = scanTextAsync))]
 pub async fn scan_text_async(
     text: js_sys::JsString,
     on_progress: Option<js_sys::Function>,

@@ -23,6 +23,7 @@ pub mod state;
 pub mod views;
 pub mod widget;
 
+#[cfg(feature = "entry")]
 use wasm_bindgen::prelude::*;
 
 pub use app::{App, AppProps, Capabilities};
@@ -44,7 +45,8 @@ pub fn next_ids() -> Ids {
 
 /// Runs when the bundle loads. Mounts the full page if the document asks for it, and does
 /// nothing otherwise, so that a host page that only wants the widget or the JS API is left alone.
-#[wasm_bindgen(start)]
+// Only in the bundle itself (feature `entry`): a view module linking this crate must not start the page.
+#[cfg_attr(feature = "entry", wasm_bindgen(start))]
 pub fn start() {
     page::install_panic_hook();
     let Some(element) = gloo_utils_document().and_then(|d| {
@@ -56,6 +58,8 @@ pub fn start() {
     };
     // The page only: a widget's host page owns its own origin, and must not get our worker.
     page::register_service_worker();
+    // The view modules' Yew apps mark their elements with tree id 1; the page's must differ.
+    views::module::leave_tree_id_1();
     let environment = page::initial_environment(&element);
     let token = page::initial_token_id();
     yew::Renderer::<App>::with_root_and_props(

@@ -88,7 +88,7 @@ impl MountOptions {
 /// listeners on the element it renders into and never removes them (they live as long as the
 /// page, by design), so unmounting removes that `<div>`, and nothing is left on the host's
 /// element.
-#[wasm_bindgen]
+#[cfg_attr(feature = "entry", wasm_bindgen)]
 pub fn mount(element: Element, options: JsValue) -> Result<WidgetHandle, JsError> {
     crate::page::install_panic_hook();
     let error = |e: String| JsError::new(&format!("mount(element, options): {e}"));
@@ -115,7 +115,7 @@ pub fn mount(element: Element, options: JsValue) -> Result<WidgetHandle, JsError
 }
 
 /// A mounted widget.
-#[wasm_bindgen]
+#[cfg_attr(feature = "entry", wasm_bindgen)]
 pub struct WidgetHandle {
     handle: Option<yew::AppHandle<App>>,
     /// The widget's own `<div>` inside the host's element.
@@ -124,7 +124,7 @@ pub struct WidgetHandle {
     base: AppProps,
 }
 
-#[wasm_bindgen]
+#[cfg_attr(feature = "entry", wasm_bindgen)]
 impl WidgetHandle {
     /// Changes the widget's options (the same object as `mount`'s; an option left out goes back
     /// to its default). A new environment replaces whatever was typed in the settings and

@@ -73,7 +73,7 @@ async fn lookup(
 
 /// The admin token's full form: the sandbox's fixed public part and the secret above.
 fn admin_token() -> String {
-    format!("dt0c01.SANDBOXADMIN2222222222222.{ADMIN_SECRET}")
+    format!("dt0c01.SANDBOXADMIN222222222222.{ADMIN_SECRET}")
 }
 
 #[wasm_bindgen_test]

@@ -25,7 +25,7 @@ const ADMIN_SECRET: &str = match option_env!("DT_SANDBOX_ADMIN_SECRET") {
 fn admin(url: &str) -> Client {
     let env = EnvironmentUrl::parse(url).expect("env");
     let abort = AbortController::new().expect("abort");
-    let token = format!("dt0c01.SANDBOXADMIN2222222222222.{ADMIN_SECRET}");
+    let token = format!("dt0c01.SANDBOXADMIN222222222222.{ADMIN_SECRET}");
     Client::new(&env, &token, "access token", Duration::from_secs(5), &abort).expect("client")
 }
 

@@ -12,6 +12,13 @@
 //! either way. Filtering keeps the order it is given, so a keystroke filters the sorted order
 //! without sorting again.
 //!
+//! Why the work per page is incremental: pages of 2,000 rows arrive while 100,000 are already
+//! here, and the page must not block for what it already did. The summary of every row
+//! ([`Inventory::totals`]) is kept up to date as rows are added or replaced (owners crossing the
+//! limit included) instead of counted again; a page's rows are sorted alone and merged into the
+//! sorted order ([`Inventory::merge`]), which gives exactly what sorting everything would, since
+//! sorting orders ties by list position.
+//!
 //! The view's state ([`View`]) is written to and read from the address (`#/inventory?q=…`) so
 //! that a filtered inventory can be bookmarked. The free text is typed by a person and may be a
 //! token: [`Query`] decides once, when it is built, what of it may be shared (a token ID, or
@@ -231,6 +238,11 @@ pub struct Inventory {
     held: Vec<u32>,
     by_id: HashMap<Box<str>, u32>,
     search: Search,
+    /// The summary of every row but its [`Finding::CrowdedOwner`] count, kept as rows come and
+    /// go; that count is `crowded`, kept as owners' counts change.
+    totals: Summary,
+    /// Tokens whose owner holds more than the limit: the sum of `held` over crowded owners.
+    crowded: u32,
 }
 
 impl Inventory {
@@ -248,7 +260,17 @@ impl Inventory {
     /// A new owner limit (or windows): every row is judged again against `now`.
     pub fn set_config(&mut self, config: Config, now: DateTime<Utc>) {
         self.config = config;
+        self.crowded = self.held.iter().map(|&h| self.crowded_share(h)).sum();
         self.reaudit(now);
+    }
+
+    /// What an owner holding `held` tokens adds to the crowded-owner count.
+    fn crowded_share(&self, held: u32) -> u32 {
+        if self.config.is_crowded(held) {
+            held
+        } else {
+            0
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -306,6 +328,8 @@ impl Inventory {
             Some(index) => {
                 let i = index as usize;
                 self.release(self.owner[i]);
+                tally(&mut self.totals, &self.rows[i], self.own[i], false);
+                tally(&mut self.totals, &row, own, true);
                 let same_text = {
                     let old = &self.rows[i];
                     old.name == row.name && old.id == row.id && old.owner == row.owner
@@ -327,6 +351,7 @@ impl Inventory {
                     self.by_id.insert(row.id.clone(), index);
                 }
                 self.search.set(index, &row);
+                tally(&mut self.totals, &row, own, true);
                 self.rows.push(row);
                 self.own.push(own);
                 self.owner.push(owner);
@@ -343,8 +368,10 @@ impl Inventory {
 
     /// Judges every row again: time has passed, or the thresholds changed.
     pub fn reaudit(&mut self, now: DateTime<Utc>) {
+        self.totals = Summary::default();
         for (row, own) in self.rows.iter().zip(self.own.iter_mut()) {
             *own = audit::check(&row.facts(), &self.config, now);
+            tally(&mut self.totals, row, *own, true);
         }
     }
 
@@ -365,14 +392,20 @@ impl Inventory {
                 id
             }
         };
-        self.held[id as usize] += 1;
+        self.set_held(id, self.held[id as usize] + 1);
         id
     }
 
     fn release(&mut self, owner: u32) {
         if owner != NO_OWNER {
-            self.held[owner as usize] -= 1;
+            self.set_held(owner, self.held[owner as usize] - 1);
         }
+    }
+
+    fn set_held(&mut self, owner: u32, held: u32) {
+        let before = self.crowded_share(self.held[owner as usize]);
+        self.crowded = self.crowded - before + self.crowded_share(held);
+        self.held[owner as usize] = held;
     }
 
     /// Every row's index, sorted.
@@ -402,7 +435,14 @@ impl Inventory {
         match sort.column {
             Column::Kind => missing_last(Some(x.kind), Some(y.kind), desc),
             Column::Name | Column::Id | Column::Owner => {
-                missing_last(text_key(x, sort.column), text_key(y, sort.column), desc)
+                let (x, y) = (text_of(x, sort.column), text_of(y, sort.column));
+                match (x.is_empty(), y.is_empty()) {
+                    (false, false) if desc => folded_cmp(y, x),
+                    (false, false) => folded_cmp(x, y),
+                    (false, true) => Ordering::Less,
+                    (true, false) => Ordering::Greater,
+                    (true, true) => Ordering::Equal,
+                }
             }
             Column::Enabled => missing_last(x.enabled, y.enabled, desc),
             Column::Personal => missing_last(x.personal, y.personal, desc),
@@ -435,6 +475,41 @@ impl Inventory {
                         || self.findings(i).contains_all(filter.findings))
             })
             .collect()
+    }
+
+    /// `order` (sorted by `sort`, as [`Inventory::sorted`] gives it) with the rows `new` (not in
+    /// it) merged in where they belong: the same as sorting them all, for the work of sorting
+    /// `new` and one pass over `order`. Ties go by list position, as in a stable sort.
+    ///
+    /// Exact as long as the rows of `order` kept their sort keys since it was sorted: a row
+    /// replaced in place, or findings that changed with an owner's count (the findings column),
+    /// need [`Inventory::sorted`] again.
+    pub fn merge(&self, order: &[u32], new: &[u32], sort: Sort) -> Vec<u32> {
+        let by = |a: &u32, b: &u32| self.compare(*a, *b, sort).then(a.cmp(b));
+        let mut new = new.to_vec();
+        new.sort_unstable_by(by);
+        let mut out = Vec::with_capacity(order.len() + new.len());
+        let (mut i, mut j) = (0, 0);
+        while i < order.len() && j < new.len() {
+            if by(&new[j], &order[i]) == Ordering::Less {
+                out.push(new[j]);
+                j += 1;
+            } else {
+                out.push(order[i]);
+                i += 1;
+            }
+        }
+        out.extend_from_slice(&order[i..]);
+        out.extend_from_slice(&new[j..]);
+        out
+    }
+
+    /// The summary of every row, kept up to date as rows arrive: equal to
+    /// `summary(&all())`, without counting again.
+    pub fn totals(&self) -> Summary {
+        let mut s = self.totals;
+        s.findings[Finding::CrowdedOwner as usize] = self.crowded;
+        s
     }
 
     /// Counts per finding, risk class and kind over `rows` (all rows, or the visible ones).
@@ -491,6 +566,20 @@ impl Inventory {
     }
 }
 
+/// Adds (or takes away) one row's part of a summary: its own findings, riskiest class and kind.
+fn tally(s: &mut Summary, row: &Row, own: Findings, add: bool) {
+    let count = |n: &mut u32| *n = if add { *n + 1 } else { *n - 1 };
+    count(&mut s.tokens);
+    for f in own.iter() {
+        count(&mut s.findings[f as usize]);
+    }
+    match row.riskiest {
+        Some(r) => count(&mut s.risks[r as usize]),
+        None => count(&mut s.without_scopes),
+    }
+    count(&mut s.kinds[row.kind as usize]);
+}
+
 fn is_text(column: Column) -> bool {
     matches!(column, Column::Name | Column::Id | Column::Owner)
 }
@@ -498,13 +587,24 @@ fn is_text(column: Column) -> bool {
 /// What a text column sorts by: its text lower-cased (ASCII), compared byte by byte; empty
 /// text is missing (sorted last).
 fn text_key(row: &Row, column: Column) -> Option<Box<[u8]>> {
-    let text = match column {
+    let text = text_of(row, column);
+    (!text.is_empty()).then(|| text.bytes().map(|b| b.to_ascii_lowercase()).collect())
+}
+
+fn text_of(row: &Row, column: Column) -> &str {
+    match column {
         Column::Name => &row.name,
         Column::Id => &row.id,
         Column::Owner => row.owner.as_deref().unwrap_or(""),
         _ => "",
-    };
-    (!text.is_empty()).then(|| text.bytes().map(|b| b.to_ascii_lowercase()).collect())
+    }
+}
+
+/// What comparing two [`text_key`]s gives, without making them.
+fn folded_cmp(x: &str, y: &str) -> Ordering {
+    x.bytes()
+        .map(|b| b.to_ascii_lowercase())
+        .cmp(y.bytes().map(|b| b.to_ascii_lowercase()))
 }
 
 /// Higher is more dangerous: Unknown 1 … token management 8, so that a descending sort puts
@@ -750,14 +850,10 @@ impl Sort {
 
 /// The free-text filter as typed. Matching is case-insensitive over name, ID and owner.
 ///
-/// Typed by a person, so possibly a token: what may be written into a link is decided here,
-/// once. A token ID is shared in its normal form (`dt0c01.ST2EY72KQINMH574WMNVI7YN`);
-/// text that reads as a token in any way ([`looks_like_token`]: the parser, the scanner, a
-/// `dt0` prefix, a long run of letters and digits) or that [`redact`] would hide, never is.
+/// Typed by a person, so possibly a secret: what may be written into a link is decided here,
+/// once. A token ID is shared in its normal form (`dt0c01.ST2EY72KQINMH574WMNVI7YN`); any
+/// other text never is. A full token pasted there finds its row: it is matched by its ID.
 /// `Debug` shows neither the text nor its length.
-///
-/// [`looks_like_token`]: crate::dynatrace::environment::looks_like_token
-/// [`redact`]: crate::text::redact
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Query {
     text: String,
@@ -779,8 +875,14 @@ impl fmt::Debug for Query {
 
 impl Query {
     pub fn new(text: &str) -> Query {
-        let mut needle = Vec::with_capacity(text.len());
-        push_folded(text.trim(), &mut needle);
+        // A full token is looked for by its ID: rows hold IDs, never secrets.
+        let parsed = crate::token::parse(text.trim()).ok();
+        let sought = match &parsed {
+            Some(token) if token.secret().is_some() && !token.id().is_empty() => token.id(),
+            _ => text.trim(),
+        };
+        let mut needle = Vec::with_capacity(sought.len());
+        push_folded(sought, &mut needle);
         Query {
             text: text.to_owned(),
             needle: String::from_utf8(needle).unwrap_or_default(),
@@ -797,26 +899,20 @@ impl Query {
         self.needle.is_empty()
     }
 
-    /// Whether a link may carry it (the view says "not kept in the link" otherwise).
+    /// Whether a link may carry it (the view says "not kept in the address" otherwise).
     pub fn is_shareable(&self) -> bool {
         self.shared.is_some()
     }
 }
 
-/// What of a typed filter may go into a link: a token ID in its normal form, or text that
-/// cannot be a token or a piece of a secret; nothing else.
+/// What of a typed filter may go into a link: a token ID (prefix and public part, which the
+/// project treats as safe to show) in its normal form; nothing else. Anything typed may be a
+/// secret, and no rule can tell a password or a passphrase from a name (`Pa$$w0rd!` passes every
+/// heuristic), so other text filters the table but never reaches the address.
 fn shareable(text: &str) -> Option<String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return None;
-    }
-    if let Ok(token) = crate::token::parse(text) {
-        let is_id = token.secret().is_none() && !token.id().is_empty();
-        return is_id.then(|| token.id().to_owned());
-    }
-    let safe =
-        !crate::dynatrace::environment::looks_like_token(text) && crate::text::redact(text) == text;
-    safe.then(|| text.to_owned())
+    let token = crate::token::parse(text.trim()).ok()?;
+    let is_id = token.secret().is_none() && !token.id().is_empty();
+    is_id.then(|| token.id().to_owned())
 }
 
 /// A set of kinds; empty lets every kind through.

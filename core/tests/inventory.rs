@@ -509,7 +509,7 @@ fn the_address_round_trip() {
     assert_eq!(View::from_hash("#/inventory"), view);
     assert_eq!(View::from_hash(""), view);
 
-    view.filter.set_text("ci deploy");
+    view.filter.set_text("dt0c01.ST2EY72KQINMH574WMNVI7YN");
     view.filter.findings.insert(Finding::NeverUsed);
     view.filter.findings.insert(Finding::Expired);
     view.filter.kinds.insert(Kind::ActiveGate);
@@ -522,7 +522,7 @@ fn the_address_round_trip() {
     let hash = view.to_hash();
     assert_eq!(
         hash,
-        "#/inventory?q=ci%20deploy&finding=expired,never-used&kind=v2,activegate&risk=token-management&sort=-lastUsed"
+        "#/inventory?q=dt0c01.ST2EY72KQINMH574WMNVI7YN&finding=expired,never-used&kind=v2,activegate&risk=token-management&sort=-lastUsed"
     );
     assert_eq!(View::from_hash(&hash), view);
     assert_eq!(
@@ -530,11 +530,17 @@ fn the_address_round_trip() {
         view
     );
 
-    // Lenient: unknown keys and values skipped, `+` for a space, odd encodings.
+    // Lenient: unknown keys and values skipped, `+` for a space, odd encodings; text that is
+    // not a token ID (a crafted or old link) does not become the filter.
     let odd = View::from_hash(
         "#/inventory?x=1&finding=expired,,nope&kind=V2,v1&sort=sideways&q=ci+deploy&junk",
     );
-    assert_eq!(odd.filter.query().text(), "ci deploy");
+    assert!(odd.filter.query().is_empty());
+    let spaced = View::from_hash("#/inventory?q=+dt0c01.ST2EY72KQINMH574WMNVI7YN+");
+    assert_eq!(
+        spaced.filter.query().text(),
+        " dt0c01.ST2EY72KQINMH574WMNVI7YN "
+    );
     assert_eq!(
         odd.filter.findings.iter().collect::<Vec<_>>(),
         [Finding::Expired]
@@ -560,6 +566,10 @@ fn the_address_never_carries_a_token() {
         "GDFPBEJYMODIDAEX".to_owned(),
         format!("dt0c01.{public}.{}", &secret[..30]),
         public.to_owned(),
+        // Not token-shaped at all, and still possibly a secret: nothing typed is shared.
+        "Pa$$w0rd!".to_owned(),
+        "correct horse battery staple".to_owned(),
+        "jane.doe".to_owned(),
     ] {
         view.filter.set_text(&typed);
         assert!(!view.filter.query().is_shareable(), "{typed}");
@@ -605,8 +615,8 @@ fn a_view() -> impl Strategy<Value = View> {
 }
 
 proptest! {
-    /// Whatever the view, what is written reads back as the same view (the words are plain, so
-    /// the text is shared; blank text is no text).
+    /// Whatever the view, what is written reads back as the same view (typed words are never
+    /// shared, so they read back as no text).
     #[test]
     fn views_round_trip(view in a_view()) {
         let back = View::from_hash(&view.to_hash());
@@ -680,4 +690,97 @@ fn exports_of_rows_and_findings() {
     assert_eq!(json[1]["finding"], "personal-critical");
     assert_eq!(json[1]["whatToDo"], Finding::PersonalCritical.what_to_do());
     assert_eq!(inv.export_findings(&[1], Format::Json), "[]\n");
+}
+
+/// Rows with few distinct values, so that ties, missing values, replacements (IDs from a small
+/// set) and owners crossing the limit all happen.
+fn a_row() -> impl Strategy<Value = Row> {
+    let text = prop::sample::select(vec![
+        "", "alpha", "Alpha", "beta", "BETA", "gamma", "ci-bot",
+    ]);
+    let owner = prop::option::of(prop::sample::select(vec!["ann", "Bob", "carl", "dora"]));
+    let date = prop::option::of((-400i64..400).prop_map(|d| now() + days(d)));
+    let risk = prop::option::of(prop::sample::select(Risk::ALL.to_vec()));
+    let kind = prop::sample::select(Kind::ALL.to_vec());
+    (
+        (0u32..40, text, owner, kind),
+        (
+            any::<Option<bool>>(),
+            any::<Option<bool>>(),
+            date.clone(),
+            date.clone(),
+            date,
+        ),
+        (risk, prop::option::of(0u16..5), any::<bool>()),
+    )
+        .prop_map(
+            |(
+                (n, name, owner, kind),
+                (enabled, personal, created, last_used, expires),
+                (riskiest, scope_count, dated),
+            )| Row {
+                kind,
+                name: name.into(),
+                id: if n == 0 { "".into() } else { id(n).into() },
+                owner: owner.map(Into::into),
+                enabled,
+                personal,
+                created,
+                last_used,
+                last_used_ip: None,
+                expires,
+                scope_count,
+                riskiest,
+                dated,
+            },
+        )
+}
+
+fn every_sort() -> Vec<Sort> {
+    Column::ALL
+        .into_iter()
+        .flat_map(|column| [false, true].map(|descending| Sort { column, descending }))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// The summary kept as rows arrive, are replaced and owners cross the limit (2 here) is the
+    /// summary counted again over every row, after every step; and after a new limit.
+    #[test]
+    fn the_kept_summary_is_a_recount(rows in prop::collection::vec(a_row(), 0..80), limit in 0u32..4) {
+        let mut inv = Inventory::new(Config { owner_limit: 2, ..Config::default() });
+        for row in rows {
+            inv.push(row, now());
+            prop_assert_eq!(inv.totals(), inv.summary(&inv.all()));
+        }
+        inv.set_config(Config { owner_limit: limit, ..Config::default() }, now() + days(30));
+        prop_assert_eq!(inv.totals(), inv.summary(&inv.all()));
+        inv.clear();
+        prop_assert_eq!(inv.totals(), inv.summary(&[]));
+    }
+
+    /// Merging a page into the sorted order gives what sorting every row gives, for every sort,
+    /// page after page (rows that replace others in place are left out: they change old keys).
+    #[test]
+    fn a_merged_page_is_a_full_sort(pages in prop::collection::vec(prop::collection::vec(a_row(), 0..30), 1..5)) {
+        // No owner limit: the findings column's keys then depend on each row alone.
+        let mut inv = Inventory::new(Config { owner_limit: u32::MAX, ..Config::default() });
+        let sorts = every_sort();
+        let mut orders: Vec<Vec<u32>> = sorts.iter().map(|_| Vec::new()).collect();
+        for page in pages {
+            let before = inv.len() as u32;
+            for row in page {
+                if row.id.is_empty() || inv.find(&row.id).is_none() {
+                    inv.push(row, now());
+                }
+            }
+            let new: Vec<u32> = (before..inv.len() as u32).collect();
+            for (sort, order) in sorts.iter().zip(orders.iter_mut()) {
+                *order = inv.merge(order, &new, *sort);
+                prop_assert_eq!(&*order, &inv.sorted(*sort), "{:?}", sort);
+            }
+        }
+    }
 }

@@ -7,7 +7,8 @@ use serde_json::{json, Map, Value};
 /// The documented example token from Dynatrace's docs.
 pub const EXAMPLE_TOKEN: &str =
     "dt0c01.ST2EY72KQINMH574WMNVI7YN.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM";
-pub const ADMIN_PUBLIC: &str = "SANDBOXADMIN2222222222222";
+/// 24 characters, as every public part Dynatrace issues: the checker parses the admin token too.
+pub const ADMIN_PUBLIC: &str = "SANDBOXADMIN222222222222";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {

@@ -123,7 +123,7 @@ async fn a_hundred_thousand_tokens() {
         "--tokens 100000: first line after {} ms (debug build)",
         elapsed.as_millis()
     );
-    let admin = format!("dt0c01.SANDBOXADMIN2222222222222.{SECRET}");
+    let admin = format!("dt0c01.SANDBOXADMIN222222222222.{SECRET}");
     let client = reqwest::Client::new();
     let page: Value = client
         .get(format!("{base}/api/v2/apiTokens?pageSize=10000"))
@@ -256,7 +256,7 @@ async fn a_generated_admin_token_is_printed_and_opens_the_control_api() {
     assert!(admin.starts_with("dt0c01.SANDBOXADMIN"), "{admin}");
     assert_ne!(
         admin,
-        format!("dt0c01.SANDBOXADMIN2222222222222.{SECRET}"),
+        format!("dt0c01.SANDBOXADMIN222222222222.{SECRET}"),
         "generated, not fixed"
     );
     let client = reqwest::Client::new();
@@ -320,7 +320,7 @@ async fn a_fixed_clock_repeats_and_faults_come_every_nth_request() {
         "--fault-every",
         "3",
     ];
-    let admin = format!("dt0c01.SANDBOXADMIN2222222222222.{SECRET}");
+    let admin = format!("dt0c01.SANDBOXADMIN222222222222.{SECRET}");
     let client = reqwest::Client::new();
     let mut runs = Vec::new();
     for _ in 0..2 {

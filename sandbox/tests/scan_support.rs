@@ -295,3 +295,15 @@ async fn rate_limits_every_nth_request_with_and_without_retry_after() {
         json!({"fault": null, "requests": 0, "injected": 0})
     );
 }
+
+/// The demo tokens are the tokens people paste first: each must be one the checker parses as
+/// what it is (a public part of 24 characters, as Dynatrace issues them), the admin token too.
+#[test]
+fn every_demo_token_parses_as_a_dynatrace_token() {
+    let now = chrono::Utc::now();
+    let secret = "ADMINSECRET".repeat(6)[..64].to_owned();
+    for token in dt_sandbox::data::demo_tokens(now, &secret) {
+        let parsed = dt_core::token::parse(&token.secret);
+        assert!(parsed.is_ok(), "{}: {:?}", token.name, parsed.err());
+    }
+}

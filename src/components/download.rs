@@ -1,5 +1,5 @@
 //! Saving an export: the text becomes a Blob behind an object URL that a temporary link
-//! downloads, then the URL is revoked. Nothing is uploaded; the file never leaves the browser
+//! downloads, then the URL is revoked (after 40 s). Nothing is uploaded; the file never leaves the browser
 //! except to the person's disk. One helper for every view that exports (inventory, scan).
 
 use wasm_bindgen::JsCast;
@@ -28,5 +28,11 @@ pub fn download(name: &str, media_type: &str, text: &str) {
         a.set_download(name);
         a.click();
     }
-    let _ = web_sys::Url::revoke_object_url(&url);
+    // Revoked a little later, not at once: Firefox and Safari have cancelled or emptied
+    // downloads whose URL was revoked right after the click (FileSaver.js waits 40 s too).
+    // The export lives in memory until then, and is never written anywhere else.
+    gloo_timers::callback::Timeout::new(40_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
 }

@@ -66,6 +66,11 @@ impl Ids {
         Ids(prefix.into())
     }
 
+    /// The prefix itself (`dtc`), to hand the ids to a view module (`views::module`).
+    pub fn prefix(&self) -> &str {
+        &self.0
+    }
+
     /// The element id for `name` in this instance: `dtc-token`, `dtc2-token`, ...
     pub fn id(&self, name: &str) -> String {
         format!("{}-{name}", self.0)

@@ -133,6 +133,13 @@ pub fn Settings(props: &SettingsProps) -> Html {
                     aria-describedby={hint_id.clone()}
                     oninput={on_token}
                 />
+                // Said where the mistake is, before any view tries to send it (each view also
+                // refuses it when asked to send it: `client::unsendable`).
+                if let Some((position, what)) = crate::client::unsendable(&props.access_token) {
+                    <p class="dtc-msg dtc-msg-bad" data-testid="access-token-unsendable">
+                        { format!("This access token has {what} at position {position}, which an HTTP header can't carry: it will not be sent until that is corrected.") }
+                    </p>
+                }
                 <p class="dtc-hint" id={hint_id}>
                     { "Held in this page's memory only, never stored, sent only to the environment above. " }
                     if let Some(hint) = props.access_hint {

@@ -3,6 +3,8 @@
 
 pub mod check;
 pub mod inventory;
+pub mod lazy;
+pub mod module;
 pub mod scan;
 
 use yew::Properties;

@@ -53,6 +53,8 @@ pub enum Unknown {
     RateLimited,
     /// The access token was refused (401) or lacks the scope (403).
     AccessToken,
+    /// The access token holds a character an HTTP header cannot carry: nothing was sent with it.
+    AccessTokenNotSendable,
     /// An answer that is not what the endpoint documents (not JSON, wrong shape, another status).
     Unreadable,
     /// This kind of token has no look-up endpoint (OAuth, platform, agent, EdgeConnect...).
@@ -145,6 +147,7 @@ impl Status {
                 Unknown::ServerError => "server error (5xx)",
                 Unknown::RateLimited => "rate limited, gave up",
                 Unknown::AccessToken => "the access token was refused",
+                Unknown::AccessTokenNotSendable => "the access token can't be sent",
                 Unknown::Unreadable => "unreadable answer",
                 Unknown::NotCheckable => "no look-up for this kind",
                 Unknown::NeedsAccessToken => "needs an access token",
@@ -178,6 +181,7 @@ impl Status {
                 Unknown::ServerError => "unknown-5xx",
                 Unknown::RateLimited => "unknown-429",
                 Unknown::AccessToken => "unknown-access-token",
+                Unknown::AccessTokenNotSendable => "unknown-access-token-not-sendable",
                 Unknown::Unreadable => "unknown-answer",
                 Unknown::NotCheckable => "unknown-not-checkable",
                 Unknown::NeedsAccessToken => "unknown-needs-access-token",
@@ -203,6 +207,7 @@ impl Status {
                 Unknown::ServerError => "The environment answered with a server error (5xx). Try again later.",
                 Unknown::RateLimited => "Dynatrace kept answering 429 until the retries gave up. Try again later, or with lower concurrency.",
                 Unknown::AccessToken => "The access token used to read IDs was refused or lacks the scope (apiTokens.read, activeGateTokenManagement.read).",
+                Unknown::AccessTokenNotSendable => "The access token in the settings holds a character an HTTP header cannot carry (a space, a line break, a character outside plain ASCII), so it was not sent: correct it (the settings say where), then check again.",
                 Unknown::Unreadable => "The answer was not what Dynatrace sends (an HTML page, broken JSON, an unexpected status): a proxy or login page may be in the way.",
                 Unknown::NotCheckable => "Dynatrace has no look-up for this kind of token: check it where it was issued.",
                 Unknown::NeedsAccessToken => "An ID or ActiveGate token is read with an access token, and the access token is only sent to the environment in the settings: give one there, or put this token's environment in the settings, then check again.",
@@ -320,6 +325,7 @@ mod tests {
             Status::Unknown(Unknown::ServerError),
             Status::Unknown(Unknown::RateLimited),
             Status::Unknown(Unknown::AccessToken),
+            Status::Unknown(Unknown::AccessTokenNotSendable),
             Status::Unknown(Unknown::Unreadable),
             Status::Unknown(Unknown::NotCheckable),
             Status::Unknown(Unknown::NeedsAccessToken),

@@ -98,38 +98,13 @@ impl Scanner {
         }
         let bytes = text.as_bytes();
         let end = self.pos.saturating_add(budget.max(1)).min(bytes.len());
-        // Next byte not covered by a match just recorded: candidates inside a match are part of it.
-        let mut at = self.pos;
         let mut lines = Lines {
             line: self.line,
             start: self.line_start,
         };
-        filter::for_each_candidate_block(
-            bytes,
-            self.pos,
-            end,
-            &mut lines,
-            |block, found, lines_at_block| {
-                let mut starts = found.starts;
-                while starts != 0 {
-                    let j = starts.trailing_zeros();
-                    starts &= starts - 1;
-                    let start = block + j as usize;
-                    if start < at {
-                        continue;
-                    }
-                    at = match candidate(bytes, start) {
-                        Some(m) => {
-                            let here =
-                                lines_at_block.after(block, found.newlines & ((1u64 << j) - 1));
-                            self.record(text, start, m, here.line, here.start);
-                            start + m.len
-                        }
-                        None => start + 1,
-                    };
-                }
-            },
-        );
+        let at = for_each_match(bytes, self.pos, end, &mut lines, |start, m, here| {
+            self.record(text, start, m, here.line, here.start)
+        });
         (self.line, self.line_start) = (lines.line, lines.start);
         // A match may run past `end`; it holds no newline, so the line bookkeeping stays right.
         self.pos = end.max(at.min(bytes.len()));
@@ -333,6 +308,46 @@ pub(crate) const RUN_CAP: usize = 65;
 #[inline(always)]
 fn run_of_alnum(bytes: &[u8], from: usize) -> usize {
     filter::alnum_run(bytes, from, RUN_CAP)
+}
+
+/// Every token or ID that starts in `from..to` of `bytes`, in order: `each(start, match, line)`
+/// with the line the match is on. The one candidate loop of both scanners ([`Scanner`] over a
+/// text, [`ByteScanner`] over a stream of chunks). A match may end past `to`; a candidate inside
+/// a match is part of it, not a match of its own. `lines` is the line at `from` on the way in
+/// and at `to` on the way out. Returns the byte after the last match, or `from` with none.
+#[inline(always)]
+fn for_each_match(
+    bytes: &[u8],
+    from: usize,
+    to: usize,
+    lines: &mut Lines,
+    mut each: impl FnMut(usize, Match, Lines),
+) -> usize {
+    // The next byte not covered by a match already reported.
+    let mut at = from;
+    filter::for_each_candidate_block(bytes, from, to, lines, |block, found, lines_at_block| {
+        let mut starts = found.starts;
+        while starts != 0 {
+            let j = starts.trailing_zeros();
+            starts &= starts - 1;
+            let start = block + j as usize;
+            if start < at {
+                continue;
+            }
+            at = match candidate(bytes, start) {
+                Some(m) => {
+                    each(
+                        start,
+                        m,
+                        lines_at_block.after(block, found.newlines & ((1u64 << j) - 1)),
+                    );
+                    start + m.len
+                }
+                None => start + 1,
+            };
+        }
+    });
+    at
 }
 
 /// Confirms a token or ID starting at `start` (where `dt0` is), or rejects it.

@@ -219,7 +219,7 @@ pub fn InventoryView(props: &ViewProps) -> Html {
                         </div>
                         <p class="dtc-hint" id={ids.id("inv-count")} role="status" data-testid="inventory-count">
                             { format!("Showing {} of {} tokens", group(state.visible.len() as u32), group(loaded as u32)) }
-                            if private_text { { " · this filter reads like a token, so it is not kept in the address" } }
+                            if private_text { { " · typed text is not kept in the address (it could be a secret); a token ID is" } }
                         </p>
                         <div class="dtc-actions" role="group" aria-label="Export">
                             <button type="button" class="dtc-btn dtc-btn-small" onclick={export("tokens", Format::Csv)}>{ "Export rows (CSV)" }</button>
@@ -526,7 +526,10 @@ fn progress(state: &State, on_stop: Callback<MouseEvent>, on_resume: Callback<Mo
                 }
             </div>
             if failed_details > 0 {
-                <p class="dtc-msg dtc-msg-warn">{ format!("{failed_details} tokens' details failed; they are listed without them. Resume tries them again.") }</p>
+                <p class="dtc-msg dtc-msg-warn">{ format!(
+                    "{failed_details} tokens' details failed; they are listed without them. {}",
+                    if can_resume { "Resume tries them again." } else { "Load the tokens again to retry them." }
+                ) }</p>
             }
             { failure }
         </section>

@@ -118,10 +118,13 @@ pub const V2_FIELDS: &str =
 
 /// The page size the app asks for. Dynatrace allows up to 10,000, but the browser's
 /// `JSON.parse` plus the walk into models costs about 14 ms per 1,000 tokens (measured in
-/// Chromium: 140 ms for a 10,000-token page), all on the main thread. With 2,000 a page, no page
-/// after the first blocks the page for 50 ms (`make bench`: no long task while 100,000 tokens
-/// load); the first page's block (~120 ms) is mostly the first render of summary and table, and
-/// is about the same at 1,000 a page (118 ms, with 6.7 s instead of 5.1 s for all pages).
+/// Chromium: 140 ms for a 10,000-token page), all on the main thread. At 2,000 a page that is
+/// about 30 ms, in a task of its own (the reducer and the render take the next one, `load.rs`).
+/// The first page's block (118-135 ms before) was not the JSON: a profile of the load
+/// (`PROFILE=1 node bench/inventory.mjs`) showed the parse, the reducer and the first render in
+/// one microtask checkpoint, `toLocaleString` for the tooltips, and the summary counted again
+/// over every row on every page. 1,000 a page, measured in the same session: no shorter blocks,
+/// and all pages took up to twice as long (twice the requests).
 /// Tried and not kept: serde_json in wasm (34 ms for 10,000, but +9 KB gzip); reading rows from
 /// the JS object directly (it would repeat dt-core's lenient model rules in the app).
 pub const PAGE_SIZE: u32 = 2000;
@@ -404,10 +407,13 @@ pub struct State {
     text_committed: String,
     /// Every row's index, sorted by `view.sort`.
     pub order: Rc<Vec<u32>>,
+    /// `order` may be out of date: rows were replaced in place (v1 details), or the sort is by
+    /// findings, whose owner part changes as pages arrive. Sorted again when the load settles.
+    order_stale: bool,
     /// The rows that pass `view.filter`, in sorted order: what the table shows.
     pub visible: Rc<Vec<u32>>,
-    /// Counts over every loaded row (the chart): computed when rows change, not on every
-    /// keystroke of the filter.
+    /// Counts over every loaded row (the chart): kept by dt-core's `Inventory` as rows arrive,
+    /// copied here when rows change, not counted on every keystroke of the filter.
     pub summary: Summary,
     /// The row whose card is open, and its look-up by ID.
     pub open: Option<u32>,
@@ -547,23 +553,50 @@ impl State {
     }
 
     fn refresh_summary(&mut self) {
-        let inventory = self.store.0.borrow();
-        self.summary = inventory.summary(&inventory.all());
+        self.summary = self.store.0.borrow().totals();
     }
 
     fn refresh_order(&mut self) {
         let inventory = self.store.0.borrow();
         self.order = Rc::new(inventory.sorted(self.view.sort));
         self.visible = Rc::new(inventory.filter(&self.order, &self.view.filter));
+        self.order_stale = false;
     }
 
-    fn append_rows(&mut self, new: std::ops::Range<u32>) {
+    /// A page's new rows (`new`, appended to the store) join the order: sorted alone and merged
+    /// in (dt-core's `Inventory::merge`), so the table is sorted while pages arrive, for the
+    /// work of one page rather than a sort of every row per page (which blocked the page).
+    fn merge_rows(&mut self, new: std::ops::Range<u32>) {
+        if new.is_empty() {
+            return;
+        }
         let inventory = self.store.0.borrow();
         let new: Vec<u32> = new.collect();
         let shown = inventory.filter(&new, &self.view.filter);
-        drop(inventory);
-        Rc::make_mut(&mut self.order).extend_from_slice(&new);
-        Rc::make_mut(&mut self.visible).extend_from_slice(&shown);
+        self.order = Rc::new(inventory.merge(&self.order, &new, self.view.sort));
+        self.visible = Rc::new(inventory.merge(&self.visible, &shown, self.view.sort));
+        self.order_stale |= self.view.sort.column == Column::Findings;
+    }
+
+    /// Rows were replaced in place (`any`): the order is sorted again when the load settles, and
+    /// the filter runs again now (their text or findings changed).
+    fn replaced(&mut self, any: bool) {
+        if any {
+            self.order_stale = true;
+            if !self.view.filter.is_empty() {
+                self.refresh_visible();
+            }
+        }
+    }
+
+    /// The load ended, stopped or failed: the order is sorted again only if it may be out of
+    /// date, and the filter runs again (a finding filter may see owners that crossed the limit).
+    fn settle_order(&mut self) {
+        if self.order_stale {
+            self.refresh_order();
+        } else {
+            self.refresh_visible();
+        }
     }
 
     fn refresh_visible(&mut self) {
@@ -590,7 +623,7 @@ impl State {
         self.access_request = None;
         if !matches!(self.load.phase, Phase::Idle | Phase::Done) {
             self.load.phase = Phase::Stopped;
-            self.refresh_order();
+            self.settle_order();
         }
         self.load.next = None;
         self.next_request += 1;
@@ -683,6 +716,7 @@ impl Reducible for State {
                 if !current(load) {
                     return self;
                 }
+                let rows_in = rows.len() as u32;
                 if matches!(next.load.next, Some(Step::Page { .. })) {
                     next.load.pages += 1;
                 }
@@ -694,17 +728,11 @@ impl Reducible for State {
                 let after = next.store.0.borrow().len() as u32;
                 next.revision += 1;
                 next.refresh_summary();
-                let last = step.is_none();
                 next.load.next = step;
-                if before == 0 || last || after < before {
-                    next.refresh_order();
-                } else {
-                    // While pages arrive, a page's rows are appended (filtered) rather than
-                    // the whole set sorted again: sorting 100,000 rows on every page would block
-                    // the page for each one. The order is sorted again when the load ends,
-                    // stops or fails. (Rows that replaced others in place are already listed.)
-                    next.append_rows(before..after);
-                }
+                next.merge_rows(before..after);
+                // Rows that replaced others in place are already listed, but their keys changed:
+                // the order is sorted again when the load settles.
+                next.replaced(after - before < rows_in);
             }
             Action::Details {
                 load,
@@ -720,6 +748,7 @@ impl Reducible for State {
                 }
                 if !results.is_empty() {
                     let before = next.store.0.borrow().len();
+                    let replaced_or_new = results.iter().filter(|(_, r)| r.is_ok()).count();
                     for (key, result) in results {
                         match result {
                             Ok(row) => {
@@ -730,13 +759,10 @@ impl Reducible for State {
                     }
                     next.revision += 1;
                     next.refresh_summary();
-                    if next.store.0.borrow().len() != before {
-                        next.refresh_order();
-                    } else if !next.view.filter.is_empty() {
-                        // Replaced in place (list entries' metadata): the order is sorted
-                        // again when the load ends; the filter may see new text now.
-                        next.refresh_visible();
-                    }
+                    let after = next.store.0.borrow().len();
+                    next.merge_rows(before as u32..after as u32);
+                    // Replaced in place: list entries' metadata.
+                    next.replaced(after - before < replaced_or_new);
                 }
             }
             Action::StepFailed(load, step, error) => {
@@ -744,14 +770,14 @@ impl Reducible for State {
                     return self;
                 }
                 next.load.phase = Phase::Failed { step, error };
-                next.refresh_order();
+                next.settle_order();
             }
             Action::Stopped(load) => {
                 if !current(load) || next.load.phase != Phase::Loading {
                     return self;
                 }
                 next.load.phase = Phase::Stopped;
-                next.refresh_order();
+                next.settle_order();
             }
             Action::Resumed(load) => {
                 if !current(load) {
@@ -766,7 +792,7 @@ impl Reducible for State {
                 }
                 next.load.next = None;
                 next.load.phase = Phase::Done;
-                next.refresh_order();
+                next.settle_order();
             }
             Action::ViewChanged(view) => {
                 if view == next.view {
@@ -977,6 +1003,79 @@ mod tests {
     }
 
     #[test]
+    fn pages_are_merged_into_the_sorted_order_and_replaced_rows_filtered_again() {
+        let state = Rc::new(loaded(&["apiTokens.read"]));
+        let plan = state.plan().unwrap();
+        let mut state = state.reduce(Action::LoadStarted(1, plan));
+        let row = |n: u32, scope: &str, owner: &str| {
+            Row::from_api_token(&ApiToken {
+                id: Some(format!("dt0c01.ROW{n:04}")),
+                name: Some(format!("token {n}")),
+                owner: Some(owner.into()),
+                scopes: Some(vec![scope.into()]),
+                ..ApiToken::default()
+            })
+        };
+        let scopes = [
+            "metrics.read",
+            "apiTokens.write",
+            "logs.ingest",
+            "DataExport",
+        ];
+        let page = |rows| Action::Rows {
+            load: 1,
+            rows,
+            next: Some(Step::Page {
+                list: List::V2,
+                number: 2,
+                key: Some("k".into()),
+            }),
+            total: None,
+            now: Utc::now(),
+        };
+        for p in 0..3u32 {
+            let rows = (0..7)
+                .map(|i| row(p * 7 + i, scopes[((p + i) % 4) as usize], "ann"))
+                .collect();
+            state = state.reduce(page(rows));
+            let inventory = state.store.0.borrow();
+            assert_eq!(*state.order, inventory.sorted(state.view.sort), "page {p}");
+            assert_eq!(*state.visible, *state.order);
+            assert_eq!(state.summary, inventory.summary(&inventory.all()));
+        }
+        // A filter, then rows that replace others in place with another owner: the filter sees
+        // them at once.
+        let state = state.reduce(Action::Text("bob".into()));
+        assert!(state.visible.is_empty());
+        let state = state.reduce(page(vec![
+            row(3, "metrics.read", "bob"),
+            row(40, "logs.ingest", "bob"),
+        ]));
+        let ids: Vec<&str> = {
+            let inventory = state.store.0.borrow();
+            state
+                .visible
+                .iter()
+                .map(|&i| {
+                    if inventory.row(i).id.ends_with("0003") {
+                        "3"
+                    } else {
+                        "40"
+                    }
+                })
+                .collect()
+        };
+        assert_eq!(ids.len(), 2, "{ids:?}");
+        let state = state.reduce(Action::Finished(1));
+        let inventory = state.store.0.borrow();
+        assert_eq!(
+            *state.order,
+            inventory.sorted(state.view.sort),
+            "sorted again once done"
+        );
+    }
+
+    #[test]
     fn an_edit_of_the_environment_or_the_access_token_ends_the_load_but_keeps_its_rows() {
         let mut start = loaded(&["apiTokens.read"]);
         start.environment_input = "https://abc12345.live.dynatrace.com".into();
@@ -1039,26 +1138,36 @@ mod tests {
 
     #[test]
     fn the_address_gets_the_free_text_only_once_it_is_committed() {
-        let state = Rc::new(State::new(String::new(), View::from_hash("q=jane.doe")));
-        assert_eq!(state.address_view().to_hash(), "#/inventory?q=jane.doe");
+        // Only a token ID is ever shared (typed words may be secrets: `core/tests/inventory.rs`).
+        const A: &str = "dt0c01.ST2EY72KQINMH574WMNVI7YN";
+        const B: &str = "dt0c01.DISABLEDCIDEPLOY22222222";
+        let state = Rc::new(State::new(
+            String::new(),
+            View::from_hash(&format!("q={A}")),
+        ));
+        assert_eq!(state.address_view().to_hash(), format!("#/inventory?q={A}"));
         let state = state.reduce(Action::Text("dt0c01".into()));
         assert_eq!(
             state.view.filter.query().text(),
             "dt0c01",
             "filters at once"
         );
-        assert_eq!(state.address_view().to_hash(), "#/inventory?q=jane.doe");
-        let state = state.reduce(Action::Text("ops".into()));
+        assert_eq!(state.address_view().to_hash(), format!("#/inventory?q={A}"));
+        let state = state.reduce(Action::Text(B.into()));
         let state = state.reduce(Action::SortBy(Column::Name));
         assert_eq!(
             state.address_view().to_hash(),
-            "#/inventory?q=jane.doe&sort=name"
+            format!("#/inventory?q={A}&sort=name")
         );
         let state = state.reduce(Action::TextCommitted);
         assert_eq!(
             state.address_view().to_hash(),
-            "#/inventory?q=ops&sort=name"
+            format!("#/inventory?q={B}&sort=name")
         );
+        // Committed words filter, and leave the address without text.
+        let state = state.reduce(Action::Text("ops".into()));
+        let state = state.reduce(Action::TextCommitted);
+        assert_eq!(state.address_view().to_hash(), "#/inventory?sort=name");
     }
 
     #[test]

@@ -41,7 +41,7 @@ use crate::components::cards::{ActiveGateCard, ApiTokenCard};
 use crate::components::copy::CopyButton;
 use crate::components::settings::{environment_edited, standing_note, Settings};
 use crate::components::Ids;
-use files::{Source, PIECE};
+use files::{Pasted, Source, PIECE};
 use gloo_timers::callback::Timeout;
 use state::{Action, Answer, Filter, Phase, ScanState, SortBy};
 
@@ -97,8 +97,6 @@ struct Checks {
     /// By token index (a `Vec`, not a map: a map type of its own costs the page its code).
     jobs: Rc<RefCell<Vec<Option<Job>>>>,
     inbox: Rc<RefCell<Inbox>>,
-    /// The timeout the pool's client was built with.
-    timeout: Duration,
 }
 
 /// Answers waiting to be delivered. A thousand answers redrawn one by one would keep the main
@@ -169,7 +167,10 @@ pub fn ScanView(props: &ViewProps) -> Html {
         Callback::from(move |text: String| access_token.set(text))
     };
     let state = use_reducer(ScanState::default);
-    let text = use_state(String::new);
+    // The text field is not state: its text is read once, when the scan starts, and the field
+    // is emptied then (`on_scan`). What stays is how many lines were taken, for the note.
+    let text_field = use_node_ref();
+    let pasted_lines = use_state(|| None::<usize>);
     let chosen = use_state(Vec::<web_sys::File>::new);
     let cancel_scan = use_mut_ref(|| Rc::new(Cell::new(false)));
     let checks = use_mut_ref(Checks::default);
@@ -194,14 +195,22 @@ pub fn ScanView(props: &ViewProps) -> Html {
         })
     }
 
+    {
+        // An edit of the environment or the access token ends the checks under way: queued,
+        // paused and retrying look-ups were made for the old pair, and must not reach the old
+        // environment, nor carry the old access token, afterwards. Unchecked tokens wait for
+        // the next "Check tokens"; answers already in keep where they were checked. (The first
+        // run, at mount, finds no pool.)
+        let (checks, state) = (checks.clone(), state.clone());
+        let edited = (environment.clone(), (*access_token).clone());
+        use_effect_with(edited, move |_| stop_checks(&checks, &state))
+    }
+
     let on_text = {
-        let text = text.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(area) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
-            {
-                text.set(area.value());
+        let pasted_lines = pasted_lines.clone();
+        Callback::from(move |_: InputEvent| {
+            if pasted_lines.is_some() {
+                pasted_lines.set(None);
             }
         })
     };
@@ -246,9 +255,10 @@ pub fn ScanView(props: &ViewProps) -> Html {
     };
 
     let on_scan = {
-        let (state, text, chosen, cancel_scan, checks) = (
+        let (state, text_field, pasted_lines, chosen, cancel_scan, checks) = (
             state.clone(),
-            text.clone(),
+            text_field.clone(),
+            pasted_lines.clone(),
             chosen.clone(),
             cancel_scan.clone(),
             checks.clone(),
@@ -261,8 +271,15 @@ pub fn ScanView(props: &ViewProps) -> Html {
             // Answers not yet delivered belong to the old scan's tokens.
             *checks.borrow().inbox.borrow_mut() = Inbox::default();
             let mut sources = Vec::new();
-            if !text.trim().is_empty() {
-                sources.push(Source::Text(Rc::from(text.as_str())));
+            // Pasted text may hold tokens: it goes from the field into the scan, and nowhere else
+            // (the field is emptied, and the scan overwrites its copy when done with it).
+            if let Some(area) = text_field.cast::<HtmlTextAreaElement>() {
+                let pasted = Pasted::new(area.value());
+                if !pasted.is_blank() {
+                    area.set_value("");
+                    pasted_lines.set(Some(pasted.lines()));
+                    sources.push(Source::Text(pasted));
+                }
             }
             sources.extend(chosen.iter().cloned().map(Source::File));
             if sources.is_empty() {
@@ -375,7 +392,13 @@ pub fn ScanView(props: &ViewProps) -> Html {
             <div class="dtc-field">
                 <label for={ids.id("scan-text")}>{ "Text to scan" }</label>
                 <textarea id={ids.id("scan-text")} class="dtc-input dtc-scan-text" rows="5" spellcheck="false" autocomplete="off"
-                    value={(*text).clone()} oninput={on_text} />
+                    ref={text_field} oninput={on_text}
+                    aria-describedby={pasted_lines.is_some().then(|| ids.id("scan-text-cleared"))} />
+                if let Some(lines) = *pasted_lines {
+                    <p class="dtc-hint" id={ids.id("scan-text-cleared")} data-testid="scan-text-cleared">
+                        { format!("The pasted text ({}) went into the scan and was cleared from this field, so that tokens in it are not left on screen. Paste it again to scan it again.", plural(lines, "line", "lines")) }
+                    </p>
+                }
             </div>
             <div class="dtc-field dtc-drop" data-over={if *dragging { "yes" } else { "no" }}
                 ondragover={on_drag.clone()} ondragenter={on_drag} ondragleave={on_leave} ondrop={on_drop}>
@@ -507,7 +530,9 @@ fn start_checks(
     };
     for (i, token) in result.tokens.iter().enumerate() {
         let check = state.checks.get(i).cloned().unwrap_or_default();
-        if check.queued || check.status.is_some() {
+        // A known answer stands; an unknown one (timeout, no access token yet, ...) is what
+        // "check again" in its explanation asks for.
+        if check.queued || matches!(check.status, Some(Status::Active | Status::Inactive(_))) {
             continue;
         }
         let Ok(environment) = target(state, &result, token, page) else {
@@ -571,16 +596,14 @@ fn start_checks(
     }
     state.dispatch(Action::Queued(keys.clone()));
     let existing = checks.borrow().pool.clone();
-    let same_timeout = checks.borrow().timeout == timeout;
     let pool = match existing {
-        // A pool at work takes more; a finished one is rebuilt, so that a changed timeout
-        // (only editable between runs) is used.
+        // A pool at work takes more, with the timeout it started with (replacing it would
+        // strand its queued tokens); a finished one is rebuilt, so that a changed timeout is used.
         Some(pool)
-            if same_timeout
-                && matches!(
-                    pool.progress().phase,
-                    PoolPhase::Running | PoolPhase::Paused
-                ) =>
+            if matches!(
+                pool.progress().phase,
+                PoolPhase::Running | PoolPhase::Paused
+            ) =>
         {
             pool
         }
@@ -634,7 +657,6 @@ fn start_checks(
             let pool = Pool::new(client, concurrency, work, on_result, on_progress);
             let mut checks = checks.borrow_mut();
             checks.pool = Some(pool.clone());
-            checks.timeout = timeout;
             pool
         }
     };
@@ -650,10 +672,15 @@ async fn run(client: &Client, job: &Job) -> Result<Found, CallError> {
                 .await;
             match (own, access) {
                 (Err(CallError::Api(ApiError::Unauthorized { .. })), Some(access)) => {
-                    let by_id = client
-                        .for_call(&job.environment, access.expose(), "access token")?
-                        .api_token(id)
-                        .await;
+                    // The 401 is known; an access token that can't be sent adds nothing to it.
+                    let Ok(by_access) =
+                        client.for_call(&job.environment, access.expose(), "access token")
+                    else {
+                        return Ok(Found::Refused(Err(ApiError::Unauthorized {
+                            message: None,
+                        })));
+                    };
+                    let by_id = by_access.api_token(id).await;
                     match by_id {
                         Ok(t) => Ok(Found::Refused(Ok(t))),
                         Err(CallError::Api(e)) => Ok(Found::Refused(Err(e))),
@@ -703,9 +730,11 @@ fn conclude(
             (Some(Status::Unknown(Unknown::Unreadable)), None, None)
         }
         // The access token holds a character a header can't carry.
-        Err(CallError::Refused(Refused::NotSendable { .. })) => {
-            (Some(Status::Unknown(Unknown::AccessToken)), None, None)
-        }
+        Err(CallError::Refused(Refused::NotSendable { .. })) => (
+            Some(Status::Unknown(Unknown::AccessTokenNotSendable)),
+            None,
+            None,
+        ),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The scanner over a stream of byte chunks: files read piece by piece (a 200 MB log, a `.gz`
 //! decompressed while it is read), which need not be UTF-8. Tokens are ASCII, so bytes are all
-//! the scanner needs; the rules are the [`Scanner`](super::Scanner)'s own (`candidate`, the
-//! block filter), not a copy.
+//! the scanner needs; the rules and the candidate loop are the [`Scanner`](super::Scanner)'s own
+//! (`for_each_match`), not a copy.
 //!
 //! Why a carry: a token may be split across two chunks. Every chunk is appended to what is left
 //! of the previous one, and only candidates that start at least [`HOLD`] bytes before the end
@@ -16,8 +16,8 @@
 //! counts characters (every byte but a UTF-8 continuation byte, so a byte that is not UTF-8
 //! counts as one) from the line's start, which may lie in a chunk already dropped.
 
-use super::filter::{self, Lines};
-use super::{candidate, id_and_masked};
+use super::filter::Lines;
+use super::{for_each_match, id_and_masked};
 use crate::token::TokenKind;
 
 /// Bytes kept back at the end of each chunk until more arrive: enough for the longest token
@@ -160,60 +160,35 @@ impl ByteScanner {
         }
         let bytes = self.buf.as_slice();
         let base = self.base;
-        let mut at = self.resume;
         let mut lines = self.lines;
         let chars_before = self.chars_before;
         let (mut col_line, mut col_at, mut col_chars) =
             (self.col_line, self.col_at, self.col_chars);
-        filter::for_each_candidate_block(
-            bytes,
-            self.resume,
-            to,
-            &mut lines,
-            |block, found, at_block| {
-                let mut starts = found.starts;
-                while starts != 0 {
-                    let j = starts.trailing_zeros();
-                    starts &= starts - 1;
-                    let start = block + j as usize;
-                    if start < at {
-                        continue;
-                    }
-                    at = match candidate(bytes, start) {
-                        Some(m) => {
-                            let here = at_block.after(block, found.newlines & ((1u64 << j) - 1));
-                            let column =
-                                if col_line == here.line && col_at >= here.start && col_at <= start
-                                {
-                                    col_chars + chars(&bytes[col_at..start])
-                                } else if here.start == 0 {
-                                    chars_before + chars(&bytes[..start])
-                                } else {
-                                    chars(&bytes[here.start..start])
-                                };
-                            (col_line, col_at, col_chars) = (here.line, start, column);
-                            // The match is ASCII (letters, digits and dots), so this never fails.
-                            if let Some(text) = bytes
-                                .get(start..start + m.len)
-                                .and_then(|t| std::str::from_utf8(t).ok())
-                            {
-                                sink.hit(Hit {
-                                    offset: base + start as u64,
-                                    line: here.line,
-                                    column: column + 1,
-                                    text,
-                                    kind: m.kind,
-                                    has_secret: m.has_secret,
-                                    id_len: m.id_len,
-                                });
-                            }
-                            start + m.len
-                        }
-                        None => start + 1,
-                    };
-                }
-            },
-        );
+        let at = for_each_match(bytes, self.resume, to, &mut lines, |start, m, here| {
+            let column = if col_line == here.line && col_at >= here.start && col_at <= start {
+                col_chars + chars(&bytes[col_at..start])
+            } else if here.start == 0 {
+                chars_before + chars(&bytes[..start])
+            } else {
+                chars(&bytes[here.start..start])
+            };
+            (col_line, col_at, col_chars) = (here.line, start, column);
+            // The match is ASCII (letters, digits and dots), so this never fails.
+            if let Some(text) = bytes
+                .get(start..start + m.len)
+                .and_then(|t| std::str::from_utf8(t).ok())
+            {
+                sink.hit(Hit {
+                    offset: base + start as u64,
+                    line: here.line,
+                    column: column + 1,
+                    text,
+                    kind: m.kind,
+                    has_secret: m.has_secret,
+                    id_len: m.id_len,
+                });
+            }
+        });
         self.lines = lines;
         (self.col_line, self.col_at, self.col_chars) = (col_line, col_at, col_chars);
         // A match may run past `to`; it holds no newline, so the line bookkeeping stays right.
