@@ -141,7 +141,8 @@ try {
     );
     const nodeWall = (Date.now() - n0) / 1000;
 
-    const v1 = await browser.newPage();
+    // NO_SW=1: the page without its service worker (what the worker costs each call).
+    const v1 = await browser.newPage(process.env.NO_SW ? { serviceWorkers: "block" } : {});
     // Each detail call as the page sees it (start and end on the page's clock): the mean number
     // in flight says whether time goes between calls (the app) or inside them (network, sandbox).
     await v1.addInitScript(() => {
