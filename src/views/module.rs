@@ -181,3 +181,41 @@ impl<V: BaseComponent<Properties = ViewProps>> Module<V> {
         }
     }
 }
+
+/// The three exports of a module crate (`modules/*`), for view `$view`: one [`Module`] per wasm
+/// instance, and `mount`, `update` and `unmount` as the page's `src/views/lazy.rs` calls them.
+/// One definition, so the modules cannot drift apart.
+#[macro_export]
+macro_rules! view_module {
+    ($view:ty) => {
+        thread_local! {
+            static VIEW: ::std::cell::RefCell<$crate::views::module::Module<$view>> =
+                ::std::cell::RefCell::default();
+        }
+
+        /// Shows the view inside `element`, with the page's `options`
+        /// (`views::module::options_to_js`).
+        #[::wasm_bindgen::prelude::wasm_bindgen]
+        pub fn mount(
+            element: ::web_sys::Element,
+            options: ::wasm_bindgen::JsValue,
+        ) -> ::std::result::Result<(), ::wasm_bindgen::JsError> {
+            VIEW.with_borrow_mut(|view| view.mount(&element, &options))
+        }
+
+        /// Gives the view the page's new options (the address's query changed).
+        #[::wasm_bindgen::prelude::wasm_bindgen]
+        pub fn update(
+            options: ::wasm_bindgen::JsValue,
+        ) -> ::std::result::Result<(), ::wasm_bindgen::JsError> {
+            VIEW.with_borrow_mut(|view| view.update(&options))
+        }
+
+        /// Removes the view and everything it holds (loads in flight, any access token in
+        /// memory).
+        #[::wasm_bindgen::prelude::wasm_bindgen]
+        pub fn unmount() {
+            VIEW.with_borrow_mut(|view| view.unmount())
+        }
+    };
+}
