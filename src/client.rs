@@ -369,6 +369,18 @@ pub async fn check(
     request: CheckRequest<'_>,
     abort: &AbortController,
 ) -> Result<Metadata, CheckError> {
+    let lookup = request.token.lookup();
+    check_by(request, lookup, abort).await
+}
+
+/// [`check`], with the look-up chosen by the caller when it knows more than the token's form:
+/// an inventory row read through the v1 list is read through v1 (`Lookup::V1TokenById`), though
+/// its ID alone (`dt0c01.…`) would pick v2.
+pub async fn check_by(
+    request: CheckRequest<'_>,
+    lookup: Lookup,
+    abort: &AbortController,
+) -> Result<Metadata, CheckError> {
     let token = request.token;
     if let Some((position, what)) = request.access_token.and_then(unsendable) {
         return Err(Refused::NotSendable {
@@ -392,7 +404,7 @@ pub async fn check(
         )
     };
     let needs = |scope| access_token.ok_or(CheckError::NeedsAccessToken { scope });
-    match token.lookup() {
+    match lookup {
         Lookup::ApiTokenBySecret => {
             let Some(full) = token.full_token() else {
                 return Err(CheckError::NotPossible {

@@ -18,6 +18,7 @@ use std::rc::Rc;
 use chrono::Utc;
 use dt_core::dynatrace::queries::Page;
 use dt_core::inventory::Row;
+use dt_core::token::Lookup;
 use gloo_timers::callback::Timeout;
 use web_sys::AbortController;
 use yew::UseReducerDispatcher;
@@ -514,23 +515,25 @@ pub fn open_card(
     }
     let access_token = state.access_token.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        // A row read through the v1 list is opened through v1 as well: its list was chosen
-        // because the access token may read v1 (`TenantTokenManagement`) and not v2, and the ID
-        // alone (`dt0c01.…`) would pick v2's `GET /apiTokens/{id}`, refused with 403.
-        let result = match (kind, &token) {
-            (dt_core::inventory::Kind::ApiTokenV1, _) => {
-                v1_card(&environment, &token_id, &access_token, &abort).await
-            }
-            (_, Ok(token)) => {
+        let result = match &token {
+            Ok(token) => {
                 let request = CheckRequest {
                     environment: &environment,
                     token,
                     access_token: Some(access_token.as_str()),
                     timeout: DEFAULT_TIMEOUT,
                 };
-                client::check(request, &abort).await
+                // A row read through the v1 list is opened through v1 as well: its list was
+                // chosen because the access token may read v1 (`TenantTokenManagement`) and not
+                // v2, and the ID alone (`dt0c01.…`) would pick v2's `GET /apiTokens/{id}`, refused with 403.
+                match kind {
+                    dt_core::inventory::Kind::ApiTokenV1 => {
+                        client::check_by(request, Lookup::V1TokenById, &abort).await
+                    }
+                    _ => client::check(request, &abort).await,
+                }
             }
-            (_, Err(_)) => Err(CheckError::NotPossible {
+            Err(_) => Err(CheckError::NotPossible {
                 reason: "This row's ID is not in a form the checker can look up.",
             }),
         };
@@ -542,21 +545,4 @@ pub fn open_card(
             dispatcher.dispatch(Action::CardFinished(id, result));
         }
     });
-}
-
-/// A v1 row's card: `GET /api/v1/tokens/{id}` with the access token, as the v1 details were read.
-async fn v1_card(
-    environment: &dt_core::dynatrace::EnvironmentUrl,
-    id: &str,
-    access_token: &str,
-    abort: &AbortController,
-) -> Result<client::Metadata, CheckError> {
-    let client = Client::new(
-        environment,
-        access_token.trim(),
-        "access token",
-        DEFAULT_TIMEOUT,
-        abort,
-    )?;
-    Ok(client::Metadata::Legacy(client.v1_token(id).await?))
 }
