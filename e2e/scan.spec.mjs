@@ -443,6 +443,8 @@ test("IDs and ActiveGate tokens need the access token; a refused access token is
   await expect(rows(page).filter({ hasText: EXAMPLE_ID })).toHaveAttribute("data-status", "unknown-access-token-not-sendable");
   await expect(rows(page).filter({ hasText: EXAMPLE_ID })).toContainText("the access token can't be sent");
   expect(sent).toEqual([]);
+  // The message says where, never what: no run of the access token's secret anywhere but its field.
+  await expectNoSecret(page, [ADMIN_TOKEN]);
 });
 
 test("an edit of the environment or the access token ends the checks under way: nothing more goes to the old pair", async ({ page }) => {
