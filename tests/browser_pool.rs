@@ -178,7 +178,51 @@ async fn a_cancelled_pool_reports_nothing_more() {
 }
 
 #[wasm_bindgen_test]
+async fn with_free_on_answer_every_job_is_answered_once_and_the_limit_counts_unanswered_calls() {
+    let client = admin(cors());
+    let ids = v1_ids(&client).await;
+    let n = ids.len();
+    let (pool, seen) = pool(client, ids.clone(), 2);
+    pool.free_on_answer();
+    pool.add(0..n);
+    until(&seen, |s| s.results.len() == n).await;
+    let seen = seen.borrow();
+    let mut keys: Vec<usize> = seen.results.iter().map(|(k, _)| *k).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, (0..n).collect::<Vec<_>>());
+    for (key, result) in &seen.results {
+        let metadata = result.as_ref().expect("metadata");
+        assert_eq!(metadata.id.as_deref(), Some(ids[*key].as_str()));
+    }
+    assert!(
+        seen.progress.iter().all(|p| p.in_flight <= 2),
+        "{:?}",
+        seen.progress
+    );
+    let last = seen.progress.last().expect("progress");
+    assert_eq!(
+        (
+            last.total,
+            last.done,
+            last.failed,
+            last.in_flight,
+            last.phase
+        ),
+        (n, n, 0, 0, Phase::Finished)
+    );
+}
+
+#[wasm_bindgen_test]
 async fn rate_limits_are_waited_out_not_reported() {
+    rate_limits_are_waited_out(false).await;
+}
+
+#[wasm_bindgen_test]
+async fn with_free_on_answer_rate_limits_are_waited_out_too() {
+    rate_limits_are_waited_out(true).await;
+}
+
+async fn rate_limits_are_waited_out(free_on_answer: bool) {
     // Two calls a second, eight jobs four at a time: some get 429 with Retry-After: 1, and the
     // pool holds and tries them again, so every job ends with metadata.
     let client = admin(limited());
@@ -200,6 +244,9 @@ async fn rate_limits_are_waited_out_not_reported() {
     };
     let n = ids.len();
     let (pool, seen) = pool(client, ids, 4);
+    if free_on_answer {
+        pool.free_on_answer();
+    }
     pool.set_policy(Policy {
         max_attempts: 10,
         ..Policy::default()
