@@ -29,7 +29,7 @@ function exactly(href) {
   const literal = (text) => text.replace(/[\\:*?+(){}]/g, '\\$&');
   return new URLPattern({
     protocol: url.protocol.slice(0, -1),
-    hostname: url.hostname,
+    hostname: literal(url.hostname),
     port: url.port,
     pathname: literal(url.pathname),
     search: '',
@@ -41,16 +41,22 @@ self.addEventListener('install', (event) => {
   // Static routes (Chromium 123+): every request `cachedKey` would pass through untouched (any
   // API call, anything not one of this build's files and not a page load) goes to the network
   // without this worker being woken at all. Without them each call from the page crossed to this
-  // worker and back first, measured at 1 ms a call (`bench/inventory.mjs`, the v1 path). The
-  // fetch handler keeps its own checks: these routes only skip it, and a browser without them
-  // (or one that refuses a rule) simply wakes it for every request, as before.
+  // worker and back first, about 1 ms a call (`bench/inventory.mjs`, the v1 path). The first
+  // rule that matches wins, so the page loads and the build's files come first: a browser that
+  // drops a condition it does not know (`or` is newer than `addRoutes`) or refuses the rules
+  // wakes the worker for more requests, never for fewer. The fetch handler keeps its own checks.
   let routed = Promise.resolve();
   if (typeof event.addRoutes === 'function' && typeof URLPattern === 'function') {
     try {
       const ours = { or: [{ requestMode: 'navigate' }, ...[...FILES].map((href) => ({ urlPattern: exactly(href) }))] };
-      routed = Promise.resolve(event.addRoutes({ condition: { not: ours }, source: 'network' })).catch(() => {});
-    } catch {
-      // A rule this browser does not know: no routes, the fetch handler sees everything.
+      routed = Promise.resolve(
+        event.addRoutes([
+          { condition: ours, source: 'fetch-event' },
+          { condition: { urlPattern: new URLPattern({}) }, source: 'network' },
+        ]),
+      ).catch((refused) => console.warn('sw.js: no static routes;', String(refused)));
+    } catch (refused) {
+      console.warn('sw.js: no static routes;', String(refused));
     }
   }
   event.waitUntil(

@@ -145,8 +145,10 @@ impl Load {
 
     /// Starts the most and the count again from what is being answered now.
     pub fn reset(&self) {
+        // Zero first, then what is there: a request that enters in between is counted.
+        self.most.store(0, Ordering::SeqCst);
         self.most
-            .store(self.at_once.load(Ordering::SeqCst), Ordering::SeqCst);
+            .fetch_max(self.at_once.load(Ordering::SeqCst), Ordering::SeqCst);
         self.requests.store(0, Ordering::SeqCst);
     }
 }

@@ -1,8 +1,8 @@
 //! Many calls at once, politely: the inventory's per-token details (one `GET /api/v1/tokens/{id}`
 //! per v1 token) and the scan's look-ups go through a [`Pool`] rather than a loop of their own,
 //! so that the rules Dynatrace's rate limits ask for hold in one place:
-//! - at most `concurrency` calls in flight (1 to 16; 4 by default), that is sent and not yet
-//!   answered (see [`Pool::free_on_answer`] for when an answer's body no longer counts);
+//! - at most `concurrency` jobs at work (1 to 16; 4 by default); for jobs of one call each,
+//!   [`Pool::free_on_answer`] counts only calls not answered yet;
 //! - each call has its own time limit (the [`Client`]'s) and its own cancel switch, so a timeout
 //!   ends one call, not its neighbours;
 //! - a 429 holds the whole pool for its `Retry-After` (every call shares the environment's
@@ -61,7 +61,8 @@ pub struct Progress {
     pub done: usize,
     /// Of `done`, those that failed for good.
     pub failed: usize,
-    /// Sent and not answered yet (at most the concurrency).
+    /// Jobs at work (at most the concurrency); with [`Pool::free_on_answer`], only those whose
+    /// call has no answer yet.
     pub in_flight: usize,
     /// Waiting out a back-off or a `Retry-After` before their next try.
     pub retrying: usize,
@@ -174,7 +175,8 @@ impl<T: 'static> Pool<T> {
     /// 3-5 ms each on Chromium's main thread (`bench/inventory.mjs`, the v1 path; the sandbox's
     /// `GET /_sandbox/load` shows it never answers more than `concurrency` at once). A 429 keeps
     /// its place until its `Retry-After` holds the pool. Not for jobs of several calls: the
-    /// second would go out beside `concurrency` others.
+    /// second would go out beside `concurrency` others. At most twice `concurrency` jobs are
+    /// at work, answered or not.
     pub fn free_on_answer(&self) {
         self.inner.borrow_mut().free_on_answer = true;
     }
@@ -265,6 +267,9 @@ impl<T: 'static> Pool<T> {
             while inner.phase == Phase::Running
                 && inner.hold.is_none()
                 && inner.awaiting() < inner.concurrency
+                // Answers still being read count too, up to as many again: a proxy that
+                // trickles its bodies must not turn the limit into the whole queue at once.
+                && inner.running.len() < 2 * inner.concurrency
             {
                 let Some(job) = inner.queue.pop_front() else {
                     break;
@@ -422,7 +427,7 @@ impl<T: 'static> Pool<T> {
 }
 
 impl<T> Inner<T> {
-    /// Calls sent and not answered yet: what the limit counts.
+    /// Jobs at work whose place is not free yet: what the limit counts.
     fn awaiting(&self) -> usize {
         self.running.iter().filter(|r| !r.answered).count()
     }
