@@ -89,7 +89,7 @@ test("calls to the API and anything not the app's go to the network without waki
     "api/v2/apiTokens/lookup": "network",
     "api/v1/tokens/dt0c01.ST2EY72KQINMH574WMNVI7YN": "network",
     // One of the build's files: the worker's fetch handler (network first, the cache offline).
-    "styles.css": "",
+    "styles.css": "fetch-event",
     "styles.css?v=2": "network",
     "not-ours.txt": "network",
   });
