@@ -1,10 +1,13 @@
 // Shared facts of the end-to-end environment.
 // PORT_BASE (default 18180; scripts/test.sh exports it) lets two checkouts test side by side.
 const BASE = Number(process.env.PORT_BASE || 18180);
-export const PORTS = { app: BASE + 10, cors: BASE + 11, noCors: BASE + 12, tokens: BASE + 13, big: BASE + 14 };
+export const PORTS = { app: BASE + 10, cors: BASE + 11, noCors: BASE + 12, tokens: BASE + 13, big: BASE + 14, slow: BASE + 15 };
 // The inventory's environments (e2e/inventory*.spec.mjs): 1,000 generated tokens, and 100,000.
 export const INVENTORY_TOKENS = 1000;
 export const BIG_TOKENS = 100000;
+// A slow environment (every /api answer after SLOW_MS), so that calls overlap and the sandbox's
+// count of calls answered at once (`GET /_sandbox/load`) means something.
+export const SLOW_MS = 100;
 // The widget's host pages (e2e/widget.spec.mjs starts that server itself).
 export const WIDGET_HOST_PORT = BASE + 30;
 // deploy/nginx.conf and deploy/Caddyfile in front of the --no-cors sandbox (e2e/proxy.spec.mjs).

@@ -72,6 +72,29 @@ test("installable: the manifest is linked and parsed with the right fields, the 
   expect(problems).toEqual([]);
 });
 
+test("calls to the API and anything not the app's go to the network without waking the worker (static routes)", async ({ page }) => {
+  await openControlled(page);
+  const sources = await page.evaluate(async (token) => {
+    performance.clearResourceTimings();
+    const urls = ["api/v2/apiTokens/lookup", "api/v1/tokens/dt0c01.ST2EY72KQINMH574WMNVI7YN", "styles.css", "styles.css?v=2", "not-ours.txt"];
+    const absolute = urls.map((u) => new URL(u, location.href).href);
+    await fetch(absolute[0], { method: "POST", headers: { Authorization: `Api-Token ${token}`, "Content-Type": "application/json" }, body: JSON.stringify({ token }) });
+    for (const url of absolute.slice(1)) await fetch(url, { headers: url.includes("/api/") ? { Authorization: `Api-Token ${token}` } : {} });
+    // Resource Timing entries are added after the fetch resolves.
+    const entries = () => absolute.map((u) => performance.getEntriesByName(u)[0]);
+    while (entries().some((e) => !e)) await new Promise((r) => setTimeout(r, 50));
+    return Object.fromEntries(urls.map((u, i) => [u, entries()[i].workerMatchedSourceType]));
+  }, EXAMPLE_TOKEN);
+  expect(sources).toEqual({
+    "api/v2/apiTokens/lookup": "network",
+    "api/v1/tokens/dt0c01.ST2EY72KQINMH574WMNVI7YN": "network",
+    // One of the build's files: the worker's fetch handler (network first, the cache offline).
+    "styles.css": "fetch-event",
+    "styles.css?v=2": "network",
+    "not-ours.txt": "network",
+  });
+});
+
 test("offline: the page reloads from the cache, parses and scans, and a Check says the browser is offline", async ({ page, context }) => {
   await openControlled(page);
   await context.setOffline(true);

@@ -1,7 +1,7 @@
 // End-to-end tests: the built dist/ served by the sandbox (same origin, as behind a reverse
 // proxy), plus two sandboxes the page calls directly, with CORS on and off.
 import { defineConfig } from "@playwright/test";
-import { PORTS, ADMIN_SECRET, INVENTORY_TOKENS, BIG_TOKENS } from "./env.mjs";
+import { PORTS, ADMIN_SECRET, INVENTORY_TOKENS, BIG_TOKENS, SLOW_MS } from "./env.mjs";
 
 const sandbox = "../target/debug/dt-sandbox";
 const server = (port, flags) => ({
@@ -48,5 +48,6 @@ export default defineConfig({
     server(PORTS.noCors, "--no-cors"),
     server(PORTS.tokens, `--cors --tokens ${INVENTORY_TOKENS}`),
     server(PORTS.big, `--cors --tokens ${BIG_TOKENS}`),
+    server(PORTS.slow, `--cors --tokens 100 --latency-ms ${SLOW_MS}`),
   ],
 });

@@ -56,7 +56,7 @@ cargo test --workspace --exclude baseline-app --locked
 step "sandbox binary"
 cargo build -p dt-sandbox --locked
 
-# Ports: PORT_BASE (default 18180) + 1..2 and 21..29 for the browser tests, + 10..12, 20..27 and
+# Ports: PORT_BASE (default 18180) + 1..2 and 21..29 for the browser tests, + 10..15, 20..27 and
 # 30 for the end-to-end tests (e2e/env.mjs), so that two checkouts can run their tests side by side.
 export PORT_BASE=${PORT_BASE:-18180}
 p1=$((PORT_BASE + 1)) p2=$((PORT_BASE + 2))

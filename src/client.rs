@@ -162,6 +162,9 @@ pub struct Client {
     credential: Rc<str>,
     timeout: Duration,
     abort: AbortController,
+    /// Told each answer's status as soon as its head is in, before its body is read: how the
+    /// pool frees a call's place while the body is still on its way ([`Client::on_answer`]).
+    on_answer: Option<Rc<dyn Fn(u16)>>,
 }
 
 impl Client {
@@ -188,7 +191,17 @@ impl Client {
             credential: credential.trim().into(),
             timeout,
             abort: abort.clone(),
+            on_answer: None,
         })
+    }
+
+    /// The same client, telling `hook` each answer's status as soon as the status and headers
+    /// are in (before the body is read; not for a call that got no answer).
+    pub fn on_answer(&self, hook: impl Fn(u16) + 'static) -> Client {
+        Client {
+            on_answer: Some(Rc::new(hook)),
+            ..self.clone()
+        }
     }
 
     /// The same client with another cancel switch.
@@ -207,7 +220,11 @@ impl Client {
         credential: &str,
         field: &'static str,
     ) -> Result<Client, CallError> {
-        Client::new(environment, credential, field, self.timeout, &self.abort)
+        let client = Client::new(environment, credential, field, self.timeout, &self.abort)?;
+        Ok(Client {
+            on_answer: self.on_answer.clone(),
+            ..client
+        })
     }
 
     /// How long each call may take.
@@ -328,7 +345,7 @@ impl Client {
                 abort.abort();
             })
         };
-        let outcome = read(request).await;
+        let outcome = read(request, self.on_answer.as_deref()).await;
         drop(timer);
 
         match outcome {
@@ -475,8 +492,11 @@ impl Reply {
 
 /// Status, headers that matter, and the body as text: every answer is read whole and decoded
 /// in one place, so an HTML error page is as much an answer as JSON is.
-async fn read(request: Request) -> Result<Read, String> {
+async fn read(request: Request, on_answer: Option<&dyn Fn(u16)>) -> Result<Read, String> {
     let response: Response = request.send().await.map_err(|e| e.to_string())?;
+    if let Some(hook) = on_answer {
+        hook(response.status());
+    }
     // With `redirect: "manual"` any 3xx with a Location comes back as this, status 0.
     if response.type_() == web_sys::ResponseType::Opaqueredirect {
         return Ok(Read::Redirected);

@@ -177,8 +177,117 @@ async fn a_cancelled_pool_reports_nothing_more() {
     );
 }
 
+/// When each job started and ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    Start(usize),
+    End(usize),
+}
+
+/// Two jobs, one at a time, each of one call and then 300 ms more (as a body still on its way):
+/// the order in which they started and ended, and their results.
+async fn one_at_a_time(
+    client: Client,
+    ids: Vec<String>,
+    free_on_answer: bool,
+    policy: Policy,
+) -> (Vec<Step>, Vec<(usize, Result<TokenMetadata, CallError>)>) {
+    let ids = Rc::new(ids);
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let work: Work<TokenMetadata> = {
+        let log = log.clone();
+        Rc::new(move |client: Client, key| {
+            let (ids, log) = (ids.clone(), log.clone());
+            Box::pin(async move {
+                log.borrow_mut().push(Step::Start(key));
+                let result = client.v1_token(&ids[key]).await;
+                gloo_timers::future::sleep(Duration::from_millis(300)).await;
+                log.borrow_mut().push(Step::End(key));
+                result
+            })
+        })
+    };
+    let results = Rc::new(RefCell::new(Vec::new()));
+    let seen = results.clone();
+    let pool = Pool::new(
+        client,
+        1,
+        work,
+        move |key, result| seen.borrow_mut().push((key, result)),
+        |_| {},
+    );
+    pool.set_policy(policy);
+    if free_on_answer {
+        pool.free_on_answer();
+    }
+    pool.add(0..2);
+    for _ in 0..100 {
+        if results.borrow().len() == 2 {
+            break;
+        }
+        gloo_timers::future::sleep(Duration::from_millis(50)).await;
+    }
+    let log = log.borrow().clone();
+    (log, results.take())
+}
+
+#[wasm_bindgen_test]
+async fn a_job_keeps_its_place_until_it_ends() {
+    let client = admin(cors());
+    let ids = v1_ids(&client).await;
+    let (log, results) = one_at_a_time(client, ids, false, Policy::default()).await;
+    use Step::*;
+    assert_eq!(log, [Start(0), End(0), Start(1), End(1)]);
+    assert!(results.iter().all(|(_, r)| r.is_ok()), "{results:?}");
+}
+
+#[wasm_bindgen_test]
+async fn with_free_on_answer_the_next_job_starts_once_the_answer_is_in() {
+    let client = admin(cors());
+    let ids = v1_ids(&client).await;
+    let (log, results) = one_at_a_time(client, ids.clone(), true, Policy::default()).await;
+    use Step::*;
+    assert_eq!(log, [Start(0), Start(1), End(0), End(1)]);
+    let mut results = results;
+    results.sort_by_key(|(key, _)| *key);
+    for (key, result) in &results {
+        let metadata = result.as_ref().expect("metadata");
+        assert_eq!(metadata.id.as_deref(), Some(ids[*key].as_str()));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn with_free_on_answer_a_429_keeps_its_place() {
+    // Every call gets 429 here; tried once, each job fails. Had the 429 freed its place, the
+    // second job would have started before the first ended.
+    let client = admin(fault("rate-limit"));
+    let ids = vec!["dt0c01.AAAAAAAAAAAAAAAAAAAAAAAA".into(); 2];
+    let policy = Policy {
+        max_attempts: 1,
+        ..Policy::default()
+    };
+    let (log, results) = one_at_a_time(client, ids, true, policy).await;
+    use Step::*;
+    assert_eq!(log, [Start(0), End(0), Start(1), End(1)]);
+    assert!(
+        results
+            .iter()
+            .all(|(_, r)| matches!(r, Err(CallError::Api(ApiError::RateLimited { .. })))),
+        "{results:?}"
+    );
+}
+
 #[wasm_bindgen_test]
 async fn rate_limits_are_waited_out_not_reported() {
+    rate_limits_are_waited_out(false).await;
+}
+
+#[wasm_bindgen_test]
+async fn with_free_on_answer_rate_limits_are_waited_out_too() {
+    rate_limits_are_waited_out(true).await;
+}
+
+async fn rate_limits_are_waited_out(free_on_answer: bool) {
     // Two calls a second, eight jobs four at a time: some get 429 with Retry-After: 1, and the
     // pool holds and tries them again, so every job ends with metadata.
     let client = admin(limited());
@@ -200,6 +309,9 @@ async fn rate_limits_are_waited_out_not_reported() {
     };
     let n = ids.len();
     let (pool, seen) = pool(client, ids, 4);
+    if free_on_answer {
+        pool.free_on_answer();
+    }
     pool.set_policy(Policy {
         max_attempts: 10,
         ..Policy::default()

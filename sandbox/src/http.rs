@@ -63,7 +63,8 @@ pub fn app(sandbox: Arc<Sandbox>) -> Router {
         .route(
             "/_sandbox/fault",
             get(get_fault).put(set_fault).delete(clear_fault),
-        );
+        )
+        .route("/_sandbox/load", get(get_load).delete(reset_load));
 
     let mut router = api_routes.merge(control);
     if let Some(dir) = &sandbox.config.serve_dir {
@@ -239,6 +240,7 @@ async fn cors(State(sb): State<Arc<Sandbox>>, request: Request, next: Next) -> R
 
 /// Latency, rate limiting and injected faults, for /api only.
 async fn misbehave(State(sb): State<Arc<Sandbox>>, request: Request, next: Next) -> Response {
+    let _answering = sb.load.enter();
     if !sb.config.latency.is_zero() {
         tokio::time::sleep(sb.config.latency).await;
     }
@@ -345,6 +347,18 @@ async fn get_fault(State(sb): State<Arc<Sandbox>>) -> Response {
         "injected": state.injected,
     }))
     .into_response()
+}
+
+/// How many /api requests are being answered now, the most at once, and how many came.
+async fn get_load(State(sb): State<Arc<Sandbox>>) -> Response {
+    let (now, most, requests) = sb.load.read();
+    Json(json!({"now": now, "mostAtOnce": most, "requests": requests})).into_response()
+}
+
+/// The most at once and the count start again.
+async fn reset_load(State(sb): State<Arc<Sandbox>>) -> Response {
+    sb.load.reset();
+    StatusCode::NO_CONTENT.into_response()
 }
 
 /// Switches the fault off; the counts start again from zero.

@@ -19,6 +19,7 @@ pub mod query;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -109,6 +110,56 @@ pub struct Sandbox {
     pub fault: Mutex<FaultState>,
     /// (second, count) of /api requests, for `--rate-limit`.
     pub rate: Mutex<(i64, u32)>,
+    /// How many /api requests it is answering at once, and the most so far.
+    pub load: Load,
+}
+
+/// /api requests being answered at this moment, and the most there have been at once: what a
+/// client's concurrency limit looks like from the server's side (`GET /_sandbox/load`). A
+/// request counts from its arrival until its answer is ready, latency included; the answer's
+/// bytes on their way back no longer count, as at Dynatrace.
+#[derive(Debug, Default)]
+pub struct Load {
+    at_once: AtomicUsize,
+    most: AtomicUsize,
+    requests: AtomicU64,
+}
+
+impl Load {
+    /// Counts a request in until the returned guard is dropped (answered, or the client left).
+    pub fn enter(&self) -> Answering<'_> {
+        let now = self.at_once.fetch_add(1, Ordering::SeqCst) + 1;
+        self.most.fetch_max(now, Ordering::SeqCst);
+        self.requests.fetch_add(1, Ordering::SeqCst);
+        Answering(self)
+    }
+
+    /// (now, the most at once, requests) since the start or the last reset.
+    pub fn read(&self) -> (usize, usize, u64) {
+        (
+            self.at_once.load(Ordering::SeqCst),
+            self.most.load(Ordering::SeqCst),
+            self.requests.load(Ordering::SeqCst),
+        )
+    }
+
+    /// Starts the most and the count again from what is being answered now.
+    pub fn reset(&self) {
+        // Zero first, then what is there: a request that enters in between is counted.
+        self.most.store(0, Ordering::SeqCst);
+        self.most
+            .fetch_max(self.at_once.load(Ordering::SeqCst), Ordering::SeqCst);
+        self.requests.store(0, Ordering::SeqCst);
+    }
+}
+
+/// One request being answered; see [`Load::enter`].
+pub struct Answering<'a>(&'a Load);
+
+impl Drop for Answering<'_> {
+    fn drop(&mut self) {
+        self.0.at_once.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// The fault switched on, and what it has done since.
@@ -194,6 +245,7 @@ impl Sandbox {
             started_at,
             store: RwLock::new(Store::new(tokens)),
             rate: Mutex::new((0, 0)),
+            load: Load::default(),
         })
     }
 

@@ -402,3 +402,47 @@ async fn latency_delays_the_api_only() {
     let lookup = tokio::time::timeout(Duration::from_secs(2), s.lookup(EXAMPLE, EXAMPLE)).await;
     assert!(lookup.is_err(), "the look-up answered before its latency");
 }
+
+// The load the sandbox sees, for the bench and the pool's tests: requests waiting out their
+// latency count as being answered. With a minute of latency the three look-ups are all still
+// there when it is read, so nothing here depends on timing.
+#[tokio::test]
+async fn the_load_counts_requests_being_answered_at_once() {
+    let s = std::sync::Arc::new(
+        start(Config {
+            latency: Duration::from_secs(60),
+            ..Config::default()
+        })
+        .await,
+    );
+    let calls: Vec<_> = (0..3)
+        .map(|_| {
+            let s = s.clone();
+            tokio::spawn(async move { s.lookup(EXAMPLE, EXAMPLE).await })
+        })
+        .collect();
+    let load = || async {
+        let (status, _, body) = s.control(Method::GET, "/_sandbox/load", None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        serde_json::from_str::<Value>(&body).unwrap()
+    };
+    let mut seen = load().await;
+    for _ in 0..200 {
+        if seen["now"] == 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        seen = load().await;
+    }
+    assert_eq!(seen, json!({"now": 3, "mostAtOnce": 3, "requests": 3}));
+    let (status, _, _) = s.control(Method::DELETE, "/_sandbox/load", None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    // The three still wait: they are the most at once now; no request has come since.
+    assert_eq!(
+        load().await,
+        json!({"now": 3, "mostAtOnce": 3, "requests": 0})
+    );
+    for call in calls {
+        call.abort();
+    }
+}

@@ -467,6 +467,8 @@ fn details(
         }
     };
     let pool = Pool::new(client, DEFAULT_CONCURRENCY, work, on_result, on_progress);
+    // One call per token: its place is free once its answer's head is in.
+    pool.free_on_answer();
     loader.borrow_mut().pool = Some(pool.clone());
     pool.add(0..count);
 }
