@@ -62,6 +62,10 @@ use it. GET /_sandbox/health is open and says only {\"status\": \"ok\"}.
   GET /_sandbox/fault       {\"fault\": ..., \"requests\": N, \"injected\": N}: the fault and
                             the /api requests since it was set, and how many got it
   DELETE /_sandbox/fault    switch it off
+  GET /_sandbox/load        {\"now\": N, \"mostAtOnce\": N, \"requests\": N}: /api requests being
+                            answered now, the most at once, and how many came (a client's
+                            concurrency as this server sees it)
+  DELETE /_sandbox/load     start the most at once and the count again
 ";
 
 fn fail(message: &str) -> ! {

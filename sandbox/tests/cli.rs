@@ -377,6 +377,8 @@ fn the_help_lists_every_flag_and_the_control_api() {
         "GET /_sandbox/generated",
         "PUT /_sandbox/fault",
         "GET /_sandbox/fault",
+        "GET /_sandbox/load",
+        "DELETE /_sandbox/load",
         "\"every\": 10",
     ] {
         assert!(help.contains(flag), "--help does not mention {flag}");
