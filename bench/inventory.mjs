@@ -8,6 +8,7 @@
 // target/debug/dt-sandbox. Ports: PORT_BASE + 40, 41.
 import { chromium } from "@playwright/test";
 import { spawn } from "node:child_process";
+import { idleHeartbeat } from "./heartbeat.mjs";
 import { startProfile, startTasks } from "./profile.mjs";
 
 const BASE = Number(process.env.PORT_BASE || 18180);
@@ -69,22 +70,7 @@ try {
     const traced = await tasks?.stop();
     // The reference for this machine's load, same page, same run: a 1 ms heartbeat on the idle
     // page for 5 s; its longest gap is how long the page waited for a core with nothing to do.
-    const idle = await page.evaluate(async () => {
-      let last = performance.now();
-      let longest = 0;
-      const until = last + 5000;
-      await new Promise((done) => {
-        const beat = () => {
-          const now = performance.now();
-          longest = Math.max(longest, now - last);
-          last = now;
-          if (now < until) setTimeout(beat, 1);
-          else done();
-        };
-        setTimeout(beat, 1);
-      });
-      return longest;
-    });
+    const idle = await idleHeartbeat(page, 5000);
     if (process.env.VERBOSE) console.log("long tasks [start, ms]:", JSON.stringify(await page.evaluate(() => window.__long || [])), "clicked at", Math.round(clicked), "done at", await page.evaluate(() => Math.round(performance.now())));
     const rows = await page.locator("tr").count();
     const count = await page.getByTestId("inventory-count").innerText();

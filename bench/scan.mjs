@@ -16,6 +16,7 @@ import { createWriteStream, existsSync, mkdirSync, statSync } from "node:fs";
 import { createGzip } from "node:zlib";
 import { pipeline } from "node:stream/promises";
 import { createReadStream } from "node:fs";
+import { idleHeartbeat } from "./heartbeat.mjs";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const PORT = Number(process.env.PORT_BASE || 18180) + 40;
@@ -322,20 +323,8 @@ async function scanFile(browser, path, trace = false) {
   const bytes = statSync(path).size;
   // References from the same page: the heartbeat on an idle page for as long (what this machine
   // itself costs the 1 ms timer), and reading the same stream without scanning it.
-  const reference = await page.evaluate(async (ms) => {
-    let last = performance.now();
-    let idle = 0;
-    const until = last + ms;
-    await new Promise((done) => {
-      const beat = () => {
-        const now = performance.now();
-        idle = Math.max(idle, now - last);
-        last = now;
-        if (now < until) setTimeout(beat, 1);
-        else done();
-      };
-      setTimeout(beat, 1);
-    });
+  const idle = await idleHeartbeat(page, result.ms);
+  const read = await page.evaluate(async () => {
     const file = document.querySelector("input[type=file]").files[0];
     const t = performance.now();
     let stream = file.stream();
@@ -347,8 +336,9 @@ async function scanFile(browser, path, trace = false) {
       if (done) break;
       n += value.length;
     }
-    return { idle, read: performance.now() - t, n };
-  }, result.ms);
+    return { read: performance.now() - t, n };
+  });
+  const reference = { idle, ...read };
   // The same bytes through the browser's RegExp with Dynatrace's pattern (the decode to a JS
   // string is timed apart: the scan view never makes one).
   const regex = await page.evaluate(async (pattern) => {
